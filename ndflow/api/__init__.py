@@ -1,0 +1,1 @@
+"""The public sub-namespaces of `tf` (`tf.nn`, `tf.math`, ...): re-exports only."""

@@ -1,0 +1,278 @@
+"""The `tf.compat.v1` namespace: every public TF1 name ndflow provides. Re-exports only.
+
+`ndflow` (the package) and `ndflow.compat.v1` both expose exactly these names.
+"""
+
+from __future__ import annotations
+
+from ndflow.api import bitwise as bitwise
+from ndflow.api import math as math
+from ndflow.api import nn as nn
+from ndflow.api import strings as strings
+from ndflow.api import train as train
+from ndflow.framework import behavior as _behavior
+from ndflow.framework import dtypes as _dtypes
+from ndflow.framework import errors as errors
+from ndflow.framework import graph as _graph
+from ndflow.framework import graph_def as _graph_def
+from ndflow.framework import op_builder as _op_builder
+from ndflow.framework import tensor_shape as _tensor_shape
+from ndflow.ops import array as _array
+from ndflow.ops import math as _math
+from ndflow.ops import state as _state
+from ndflow.ops import string as _string
+from ndflow.runtime import session as _session
+
+__version__ = "0.1.0"
+
+# --- dtypes
+DType = _dtypes.DType
+as_dtype = _dtypes.as_dtype
+float16 = _dtypes.float16
+half = _dtypes.half
+float32 = _dtypes.float32
+float64 = _dtypes.float64
+double = _dtypes.double
+bfloat16 = _dtypes.bfloat16
+int8 = _dtypes.int8
+int16 = _dtypes.int16
+int32 = _dtypes.int32
+int64 = _dtypes.int64
+uint8 = _dtypes.uint8
+uint16 = _dtypes.uint16
+uint32 = _dtypes.uint32
+uint64 = _dtypes.uint64
+bool = _dtypes.bool  # noqa: A001 - TF's public name
+string = _dtypes.string
+complex64 = _dtypes.complex64
+complex128 = _dtypes.complex128
+qint8 = _dtypes.qint8
+quint8 = _dtypes.quint8
+qint16 = _dtypes.qint16
+quint16 = _dtypes.quint16
+qint32 = _dtypes.qint32
+resource = _dtypes.resource
+variant = _dtypes.variant
+
+# --- framework
+Graph = _graph.Graph
+Tensor = _graph.Tensor
+Operation = _graph.Operation
+GraphKeys = _graph.GraphKeys
+TensorShape = _tensor_shape.TensorShape
+Dimension = _tensor_shape.Dimension
+dimension_value = _tensor_shape.dimension_value
+get_default_graph = _graph.get_default_graph
+reset_default_graph = _graph.reset_default_graph
+get_default_session = _graph.get_default_session
+name_scope = _graph.name_scope
+control_dependencies = _graph.control_dependencies
+device = _graph.device
+colocate_with = _graph.colocate_with
+add_to_collection = _graph.add_to_collection
+add_to_collections = _graph.add_to_collections
+get_collection = _graph.get_collection
+get_collection_ref = _graph.get_collection_ref
+convert_to_tensor = _op_builder.convert_to_tensor
+register_tensor_conversion_function = _op_builder.register_tensor_conversion_function
+
+# --- runtime
+Session = _session.Session
+InteractiveSession = _session.InteractiveSession
+
+# --- array ops (ndflow/ops/array)
+constant = _array.constant
+placeholder = _array.placeholder
+placeholder_with_default = _array.placeholder_with_default
+fill = _array.fill
+zeros = _array.zeros
+ones = _array.ones
+zeros_like = _array.zeros_like
+ones_like = _array.ones_like
+identity = _array.identity
+identity_n = _array.identity_n
+stop_gradient = _array.stop_gradient
+no_op = _array.no_op
+check_numerics = _array.check_numerics
+bitcast = _array.bitcast
+shape = _array.shape
+shape_n = _array.shape_n
+size = _array.size
+rank = _array.rank
+reshape = _array.reshape
+expand_dims = _array.expand_dims
+squeeze = _array.squeeze
+broadcast_to = _array.broadcast_to
+broadcast_dynamic_shape = _array.broadcast_dynamic_shape
+broadcast_static_shape = _array.broadcast_static_shape
+transpose = _array.transpose
+invert_permutation = _array.invert_permutation
+reverse = _array.reverse
+reverse_v2 = _array.reverse_v2
+tile = _array.tile
+pad = _array.pad
+concat = _array.concat
+stack = _array.stack
+unstack = _array.unstack
+split = _array.split
+meshgrid = _array.meshgrid
+unique = _array.unique
+one_hot = _array.one_hot
+gather = _array.gather
+gather_nd = _array.gather_nd
+scatter_nd = _array.scatter_nd
+slice = _array.slice  # noqa: A001 - TF's public name
+strided_slice = _array.strided_slice
+boolean_mask = _array.boolean_mask
+newaxis = _array.newaxis
+# --- end array ops
+
+# --- math ops (ndflow/ops/math, ndflow/ops/nn)
+
+add = _math.add
+subtract = _math.subtract
+multiply = _math.multiply
+divide = _math.divide
+div = _math.div
+truediv = _math.truediv
+realdiv = _math.realdiv
+floordiv = _math.floordiv
+floor_div = _math.floor_div
+truncatediv = _math.truncatediv
+truncatemod = _math.truncatemod
+mod = _math.mod
+floormod = _math.floormod
+div_no_nan = _math.div_no_nan
+pow = _math.pow  # noqa: A001 - TF's public name
+maximum = _math.maximum
+minimum = _math.minimum
+squared_difference = _math.squared_difference
+negative = _math.negative
+abs = _math.abs  # noqa: A001 - TF's public name
+sign = _math.sign
+square = _math.square
+sqrt = _math.sqrt
+rsqrt = _math.rsqrt
+exp = _math.exp
+expm1 = _math.expm1
+log = _math.log
+log1p = _math.log1p
+sin = _math.sin
+cos = _math.cos
+tan = _math.tan
+asin = _math.asin
+acos = _math.acos
+atan = _math.atan
+atan2 = _math.atan2
+sinh = _math.sinh
+cosh = _math.cosh
+tanh = _math.tanh
+sigmoid = _math.sigmoid
+erf = _math.erf
+erfc = _math.erfc
+lgamma = _math.lgamma
+digamma = _math.digamma
+floor = _math.floor
+ceil = _math.ceil
+round = _math.round  # noqa: A001 - TF's public name
+rint = _math.rint
+reciprocal = _math.reciprocal
+is_nan = _math.is_nan
+is_inf = _math.is_inf
+is_finite = _math.is_finite
+conj = _math.conj
+scalar_mul = _math.scalar_mul
+add_n = _math.add_n
+accumulate_n = _math.accumulate_n
+less = _math.less
+less_equal = _math.less_equal
+greater = _math.greater
+greater_equal = _math.greater_equal
+equal = _math.equal
+not_equal = _math.not_equal
+logical_and = _math.logical_and
+logical_or = _math.logical_or
+logical_not = _math.logical_not
+logical_xor = _math.logical_xor
+where = _math.where
+where_v2 = _math.where_v2
+clip_by_value = _math.clip_by_value
+cast = _math.cast
+saturate_cast = _math.saturate_cast
+to_float = _math.to_float
+to_double = _math.to_double
+to_int32 = _math.to_int32
+to_int64 = _math.to_int64
+to_bfloat16 = _math.to_bfloat16
+to_complex64 = _math.to_complex64
+to_complex128 = _math.to_complex128
+range = _math.range  # noqa: A001 - TF's public name
+lin_space = _math.lin_space
+linspace = _math.linspace
+sequence_mask = _math.sequence_mask
+reduce_sum = _math.reduce_sum
+reduce_mean = _math.reduce_mean
+reduce_prod = _math.reduce_prod
+reduce_max = _math.reduce_max
+reduce_min = _math.reduce_min
+reduce_all = _math.reduce_all
+reduce_any = _math.reduce_any
+reduce_logsumexp = _math.reduce_logsumexp
+count_nonzero = _math.count_nonzero
+argmax = _math.argmax
+argmin = _math.argmin
+cumsum = _math.cumsum
+cumprod = _math.cumprod
+matmul = _math.matmul
+einsum = _math.einsum
+segment_sum = _math.segment_sum
+segment_mean = _math.segment_mean
+segment_prod = _math.segment_prod
+segment_max = _math.segment_max
+segment_min = _math.segment_min
+unsorted_segment_sum = _math.unsorted_segment_sum
+unsorted_segment_prod = _math.unsorted_segment_prod
+unsorted_segment_max = _math.unsorted_segment_max
+unsorted_segment_min = _math.unsorted_segment_min
+sort = _math.sort
+argsort = _math.argsort
+# --- end math ops
+
+# --- variables (ndflow/ops/state.py)
+Variable = _state.Variable
+VariableV1 = _state.VariableV1
+assign = _state.assign
+assign_add = _state.assign_add
+assign_sub = _state.assign_sub
+is_variable_initialized = _state.is_variable_initialized
+global_variables = _state.global_variables
+all_variables = _state.all_variables
+trainable_variables = _state.trainable_variables
+local_variables = _state.local_variables
+model_variables = _state.model_variables
+moving_average_variables = _state.moving_average_variables
+variables_initializer = _state.variables_initializer
+global_variables_initializer = _state.global_variables_initializer
+local_variables_initializer = _state.local_variables_initializer
+initialize_all_variables = _state.initialize_all_variables
+initialize_variables = _state.initialize_variables
+initialize_local_variables = _state.initialize_local_variables
+report_uninitialized_variables = _state.report_uninitialized_variables
+assert_variables_initialized = _state.assert_variables_initialized
+group = _state.group
+
+# --- strings (ndflow/ops/string.py)
+string_join = _string.string_join
+
+# --- GraphDef
+import_graph_def = _graph_def.import_graph_def
+
+# --- TF2-behaviour switches (no-ops: ndflow is TF1 graph mode)
+disable_v2_behavior = _behavior.disable_v2_behavior
+disable_eager_execution = _behavior.disable_eager_execution
+disable_resource_variables = _behavior.disable_resource_variables
+disable_tensor_equality = _behavior.disable_tensor_equality
+disable_v2_tensorshape = _behavior.disable_v2_tensorshape
+disable_control_flow_v2 = _behavior.disable_control_flow_v2
+executing_eagerly = _behavior.executing_eagerly
+resource_variables_enabled = _behavior.resource_variables_enabled

@@ -1,0 +1,195 @@
+"""Helpers that make a cwise op family member a few lines: unary and binary registration.
+
+Binary ops broadcast with NumPy's rules (TF's); incompatible static shapes fail at graph
+build with TF's wording, dynamic ones at run time with "Incompatible shapes: [2,3] vs. [4]".
+The type lists below are TF's names for the sets its REGISTER_OP calls spell out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ndflow.framework import errors
+from ndflow.framework import op_builder
+from ndflow.framework import registry
+from ndflow.framework import shape_errors
+from ndflow.framework import tensor_shape
+
+FLOAT = "bfloat16, half, float, double"
+COMPLEX = "complex64, complex128"
+FLOAT_COMPLEX = FLOAT + ", " + COMPLEX
+SIGNED = "int8, int16, int32, int64"
+UNSIGNED = "uint8, uint16, uint32, uint64"
+INTEGER = SIGNED + ", " + UNSIGNED
+REAL = FLOAT + ", " + INTEGER
+NUMERIC = REAL + ", " + COMPLEX
+
+_HALF_TYPES = frozenset({"float16", "bfloat16"})
+
+
+def unary_shape(op):
+    return [op.inputs[0].shape]
+
+
+def binary_shape(op):
+    return [shape_errors.broadcast_shapes(op.inputs[0].shape, op.inputs[1].shape)]
+
+
+def format_dims(shape) -> str:
+    """A runtime shape as TF prints it: [2,3]."""
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def incompatible_shapes(x, y) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(
+        None,
+        None,
+        f"Incompatible shapes: {format_dims(np.shape(x))} vs. {format_dims(np.shape(y))}",
+    )
+
+
+def broadcast_or_raise(x, y):
+    """Raises TF's InvalidArgumentError when x and y do not broadcast."""
+    try:
+        np.broadcast_shapes(np.shape(x), np.shape(y))
+    except ValueError:
+        raise incompatible_shapes(x, y) from None
+
+
+def via_float32(fn):
+    """Wraps `fn` so half and bfloat16 inputs are computed in float32 (as TF's kernels do)
+    and rounded back; other dtypes pass straight through."""
+
+    def wrapped(x):
+        dtype = np.asarray(x).dtype
+        if dtype.name not in _HALF_TYPES:
+            return fn(x)
+        return np.asarray(fn(np.asarray(x, dtype=np.float32))).astype(dtype)
+
+    return wrapped
+
+
+def _unary_kernel(fn):
+    def kernel(ctx, x):
+        return fn(x)
+
+    return kernel
+
+
+def register_unary(name, fn, types, grad=None, out_type=None):
+    """Registers a cwise unary op `y = fn(x)` over the TF type list `types`."""
+    output = f"y: {out_type}" if out_type else "y: T"
+    return registry.register_op(
+        name,
+        inputs=["x: T"],
+        outputs=[output],
+        attrs=[f"T: {{{types}}}"],
+        shape=unary_shape,
+        kernel=_unary_kernel(fn),
+        grad=grad,
+    )
+
+
+def binary_kernel(fn):
+    """A kernel `fn(x, y)` whose broadcasting failures raise TF's "Incompatible shapes"."""
+
+    def kernel(ctx, x, y):
+        try:
+            return fn(x, y)
+        except ValueError:
+            broadcast_or_raise(x, y)
+            raise
+
+    return kernel
+
+
+def register_binary(name, fn, types, grad=None, out_type=None, commutative=False, names=("x", "y")):
+    """Registers a cwise binary op `z = fn(x, y)` with broadcasting over `types`.
+
+    `names` are the TF input names (Atan2's are "y", "x").
+    """
+    output = f"z: {out_type}" if out_type else "z: T"
+    return registry.register_op(
+        name,
+        inputs=[f"{names[0]}: T", f"{names[1]}: T"],
+        outputs=[output],
+        attrs=[f"T: {{{types}}}"],
+        shape=binary_shape,
+        kernel=binary_kernel(fn),
+        grad=grad,
+        commutative=commutative,
+    )
+
+
+def integer_division_by_zero() -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(None, None, "Integer division by zero")
+
+
+def merge_same_shape(a, b):
+    """Merges two shapes with the wording of TF's InferenceContext::Merge."""
+    if a.rank is None:
+        return b
+    if b.rank is None:
+        return a
+    if a.rank != b.rank:
+        raise shape_errors.ShapeError(f"Shapes must be equal rank, but are {a.rank} and {b.rank}")
+    dims = []
+    for index, (p, q) in enumerate(zip(a.as_list(), b.as_list())):
+        if p is not None and q is not None and p != q:
+            raise shape_errors.ShapeError(
+                f"Dimension {index} in both shapes must be equal, but are {p} and {q}. Shapes "
+                f"are {shape_errors.format_shape(a)} and {shape_errors.format_shape(b)}."
+            )
+        dims.append(q if p is None else p)
+    return tensor_shape.TensorShape(dims)
+
+
+# ---------------------------------------------------------------------- builders
+
+
+def unary_builder(op_type: str, tf_name: str, example: str = "[1.0, 2.0]", result: str = "float32"):
+    """The builder of a cwise unary op: TF's generated wrapper `tf.<tf_name>(x, name=None)`.
+
+    `example` and `result` fill the docstring's example (input values, output dtype).
+    """
+
+    def builder(x, name=None):
+        return op_builder.apply_op(op_type, x, name=name)
+
+    builder.__name__ = builder.__qualname__ = tf_name.rpartition(".")[2]
+    builder.__doc__ = (
+        f"Mirrors `tf.{tf_name}`: the `{op_type}` op, element-wise.\n\n"
+        f'    Args:\n      x: a Tensor.\n      name: the op name (default "{op_type}").\n\n'
+        f"    Returns:\n      A Tensor of x's shape.\n\n"
+        f"    >>> {builder.__name__}(constant({example}))\n"
+        f"    <tf.Tensor '{op_type}:0' shape=(2,) dtype={result}>\n"
+    )
+    return builder
+
+
+def binary_builder(
+    op_type: str,
+    tf_name: str,
+    example: str = "[1.0, 2.0]",
+    other: str = "3.0",
+    result: str = "float32",
+):
+    """The builder of a cwise binary op: TF's generated wrapper `tf.<tf_name>(x, y, name=None)`.
+
+    `example`, `other` and `result` fill the docstring's example.
+    """
+
+    def builder(x, y, name=None):
+        return op_builder.apply_op(op_type, x, y, name=name)
+
+    builder.__name__ = builder.__qualname__ = tf_name.rpartition(".")[2]
+    builder.__doc__ = (
+        f"Mirrors `tf.{tf_name}`: the `{op_type}` op, element-wise with broadcasting.\n\n"
+        f"    Args:\n      x: a Tensor.\n      y: a Tensor of the same type.\n"
+        f'      name: the op name (default "{op_type}").\n\n'
+        f"    Returns:\n      A Tensor of the broadcast shape.\n\n"
+        f"    Raises:\n      TypeError: when the two types differ (TF does not promote).\n\n"
+        f"    >>> {builder.__name__}(constant({example}), {other})\n"
+        f"    <tf.Tensor '{op_type}:0' shape=(2,) dtype={result}>\n"
+    )
+    return builder

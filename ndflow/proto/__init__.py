@@ -1,0 +1,1 @@
+"""Protocol buffer definitions wire-compatible with TensorFlow's, and their generated modules."""

@@ -1,0 +1,1 @@
+"""Layer 3: Session, plan compiler and executor, resources."""

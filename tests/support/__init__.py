@@ -1,0 +1,1 @@
+"""Shared test machinery: op checks, gradient checks, NumPy references."""

@@ -1,0 +1,1 @@
+"""One module per op family; each defines `generate(tf, writer)` (see make_goldens.py)."""
