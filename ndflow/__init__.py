@@ -4,8 +4,6 @@
 module re-exports them and holds no logic.
 """
 
-from __future__ import annotations
-
 from ndflow import compat  # noqa: E402, F401 - `tf.compat`, after the namespace it mirrors
 from ndflow.api.v1 import *  # noqa: F403 - the whole TF1 namespace
 from ndflow.api.v1 import __version__  # noqa: F401

@@ -1,7 +1,5 @@
 """`tf.bitwise`: re-exports only."""
 
-from __future__ import annotations
-
 from ndflow.ops import math as _math
 
 bitwise_and = _math.bitwise_and

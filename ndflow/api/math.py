@@ -1,7 +1,5 @@
 """`tf.math`: re-exports only (the builders live in ndflow/ops/math)."""
 
-from __future__ import annotations
-
 from ndflow.ops import math as _math
 
 abs = _math.abs  # noqa: A001 - TF's public name
@@ -53,7 +51,6 @@ multiply = _math.multiply
 negative = _math.negative
 not_equal = _math.not_equal
 pow = _math.pow  # noqa: A001 - TF's public name
-realdiv = _math.realdiv
 reciprocal = _math.reciprocal
 reduce_all = _math.reduce_all
 reduce_any = _math.reduce_any
@@ -84,8 +81,6 @@ tan = _math.tan
 tanh = _math.tanh
 top_k = _math.top_k
 truediv = _math.truediv
-truncatediv = _math.truncatediv
-truncatemod = _math.truncatemod
 unsorted_segment_max = _math.unsorted_segment_max
 unsorted_segment_min = _math.unsorted_segment_min
 unsorted_segment_prod = _math.unsorted_segment_prod

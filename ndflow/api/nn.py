@@ -1,8 +1,6 @@
 """`tf.nn`: re-exports only (Relu, Softmax and BiasAdd so far; the rest of tf.nn joins with
 later issues)."""
 
-from __future__ import annotations
-
 from ndflow.ops import math as _math
 from ndflow.ops import nn as _nn
 

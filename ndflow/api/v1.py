@@ -3,16 +3,14 @@
 `ndflow` (the package) and `ndflow.compat.v1` both expose exactly these names.
 """
 
-from __future__ import annotations
-
 from ndflow.api import bitwise as bitwise
+from ndflow.api import errors as errors
 from ndflow.api import math as math
 from ndflow.api import nn as nn
 from ndflow.api import strings as strings
 from ndflow.api import train as train
 from ndflow.framework import behavior as _behavior
 from ndflow.framework import dtypes as _dtypes
-from ndflow.framework import errors as errors
 from ndflow.framework import graph as _graph
 from ndflow.framework import graph_def as _graph_def
 from ndflow.framework import op_builder as _op_builder
@@ -240,7 +238,6 @@ argsort = _math.argsort
 
 # --- variables (ndflow/ops/state.py)
 Variable = _state.Variable
-VariableV1 = _state.VariableV1
 assign = _state.assign
 assign_add = _state.assign_add
 assign_sub = _state.assign_sub

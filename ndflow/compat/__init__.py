@@ -1,7 +1,5 @@
 """`tf.compat`: the v1 namespace plus TF's text/bytes helpers. Re-exports only."""
 
-from __future__ import annotations
-
 from ndflow.framework import string_coding as _string_coding
 
 as_bytes = _string_coding.as_bytes

@@ -3,7 +3,5 @@
 `import ndflow.compat.v1 as tf; tf.disable_v2_behavior()` works. Re-exports only.
 """
 
-from __future__ import annotations
-
 from ndflow.api.v1 import *  # noqa: F403 - this module is, by definition, the TF1 namespace
 from ndflow.api.v1 import __version__  # noqa: F401
