@@ -28,7 +28,7 @@ help:
 	@echo "make demo         run examples/demo.py"
 	@echo "make conformance  tests marked conformance, in the TensorFlow oracle venv"
 	@echo "make goldens      regenerate tests/golden with real TensorFlow"
-	@echo "make bench        import-time and Session-overhead benchmarks against TensorFlow"
+	@echo "make bench        import-time, Session-overhead and MLP-training benchmarks against TF"
 	@echo "make linecount    code lines per package"
 	@echo "make clean        remove caches and build output (keeps the venvs)"
 	@echo "make distclean    clean, and remove .venv and .venv-tf"
@@ -83,6 +83,7 @@ goldens: $(TF_VENV)/.installed
 bench: $(VENV)/.installed $(TF_VENV)/.installed
 	$(PY) bench/import_time.py --tf-python $(TF_PY)
 	$(PY) bench/session_overhead.py --tf-python $(TF_PY)
+	$(PY) bench/mlp_train.py --tf-python $(TF_PY)
 
 # --- cleaning --------------------------------------------------------------------------------
 

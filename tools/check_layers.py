@@ -65,6 +65,7 @@ MODULE_ORDER = {
     "framework": (
         "errors",
         "string_coding",
+        "nest",
         "dtypes",
         "tensor_shape",
         "op_def",
@@ -88,8 +89,11 @@ MODULE_ORDER = {
         "nn",
         "linalg",
         "random",
+        "initializers",
         "state",
+        "variable_scope",
         "control_flow",
+        "functional",
         "string",
         "lookup",
         "parsing",
@@ -98,6 +102,8 @@ MODULE_ORDER = {
         "data",
         "summary",
         "queue",
+        "clip",
+        "losses",
         "training",
     ),
     "runtime": (
@@ -106,6 +112,7 @@ MODULE_ORDER = {
         "rewrites",
         "plan",
         "executor",
+        "functions",
         "session",
     ),
 }

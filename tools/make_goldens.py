@@ -40,6 +40,7 @@ def main(argv: list[str]) -> int:
 
     tf.compat.v1.disable_eager_execution()
     sys.path.insert(0, str(ROOT / "tools"))
+    sys.path.insert(0, str(ROOT))
     names = argv or sorted(
         p.stem for p in (ROOT / "tools" / "goldens").glob("*.py") if p.stem != "__init__"
     )

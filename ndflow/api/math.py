@@ -1,12 +1,14 @@
-"""`tf.math`: re-exports only (the builders live in ndflow/ops/math)."""
+"""`tf.math`: re-exports only (the builders live in ndflow/ops/math and ndflow/ops/nn)."""
 
 from ndflow.ops import math as _math
+from ndflow.ops import nn as _nn
 
 abs = _math.abs  # noqa: A001 - TF's public name
 accumulate_n = _math.accumulate_n
 acos = _math.acos
 add = _math.add
 add_n = _math.add_n
+angle = _math.angle
 argmax = _math.argmax
 argmin = _math.argmin
 asin = _math.asin
@@ -32,6 +34,7 @@ floordiv = _math.floordiv
 floormod = _math.floormod
 greater = _math.greater
 greater_equal = _math.greater_equal
+imag = _math.imag
 is_finite = _math.is_finite
 is_inf = _math.is_inf
 is_nan = _math.is_nan
@@ -40,6 +43,7 @@ less_equal = _math.less_equal
 lgamma = _math.lgamma
 log = _math.log
 log1p = _math.log1p
+log_softmax = _nn.log_softmax
 logical_and = _math.logical_and
 logical_not = _math.logical_not
 logical_or = _math.logical_or
@@ -50,7 +54,9 @@ mod = _math.mod
 multiply = _math.multiply
 negative = _math.negative
 not_equal = _math.not_equal
+polygamma = _math.polygamma
 pow = _math.pow  # noqa: A001 - TF's public name
+real = _math.real
 reciprocal = _math.reciprocal
 reduce_all = _math.reduce_all
 reduce_any = _math.reduce_any
@@ -73,6 +79,8 @@ sigmoid = _math.sigmoid
 sign = _math.sign
 sin = _math.sin
 sinh = _math.sinh
+softplus = _nn.softplus
+softsign = _nn.softsign
 sqrt = _math.sqrt
 square = _math.square
 squared_difference = _math.squared_difference
@@ -85,3 +93,4 @@ unsorted_segment_max = _math.unsorted_segment_max
 unsorted_segment_min = _math.unsorted_segment_min
 unsorted_segment_prod = _math.unsorted_segment_prod
 unsorted_segment_sum = _math.unsorted_segment_sum
+zeta = _math.zeta

@@ -1,5 +1,49 @@
 """`tf.train`: re-exports only (optimizers, savers and the rest join with later issues)."""
 
 from ndflow.framework import graph_def as _graph_def
+from ndflow.train import adadelta as _adadelta
+from ndflow.train import adagrad as _adagrad
+from ndflow.train import adam as _adam
+from ndflow.train import ftrl as _ftrl
+from ndflow.train import gradient_descent as _gradient_descent
+from ndflow.train import learning_rate_decay as _learning_rate_decay
+from ndflow.train import momentum as _momentum
+from ndflow.train import optimizer as _optimizer
+from ndflow.train import proximal_adagrad as _proximal_adagrad
+from ndflow.train import proximal_gradient_descent as _proximal_gradient_descent
+from ndflow.train import rmsprop as _rmsprop
+from ndflow.train import training_util as _training_util
 
 write_graph = _graph_def.write_graph
+
+# --- optimizers (ndflow/train)
+Optimizer = _optimizer.Optimizer
+GradientDescentOptimizer = _gradient_descent.GradientDescentOptimizer
+MomentumOptimizer = _momentum.MomentumOptimizer
+AdagradOptimizer = _adagrad.AdagradOptimizer
+AdadeltaOptimizer = _adadelta.AdadeltaOptimizer
+AdamOptimizer = _adam.AdamOptimizer
+RMSPropOptimizer = _rmsprop.RMSPropOptimizer
+FtrlOptimizer = _ftrl.FtrlOptimizer
+ProximalGradientDescentOptimizer = _proximal_gradient_descent.ProximalGradientDescentOptimizer
+ProximalAdagradOptimizer = _proximal_adagrad.ProximalAdagradOptimizer
+
+# --- global step (ndflow/train/training_util.py)
+global_step = _training_util.global_step
+get_global_step = _training_util.get_global_step
+create_global_step = _training_util.create_global_step
+get_or_create_global_step = _training_util.get_or_create_global_step
+assert_global_step = _training_util.assert_global_step
+
+# --- learning-rate schedules (ndflow/train/learning_rate_decay.py)
+exponential_decay = _learning_rate_decay.exponential_decay
+piecewise_constant = _learning_rate_decay.piecewise_constant
+piecewise_constant_decay = _learning_rate_decay.piecewise_constant_decay
+polynomial_decay = _learning_rate_decay.polynomial_decay
+natural_exp_decay = _learning_rate_decay.natural_exp_decay
+inverse_time_decay = _learning_rate_decay.inverse_time_decay
+cosine_decay = _learning_rate_decay.cosine_decay
+cosine_decay_restarts = _learning_rate_decay.cosine_decay_restarts
+linear_cosine_decay = _learning_rate_decay.linear_cosine_decay
+noisy_linear_cosine_decay = _learning_rate_decay.noisy_linear_cosine_decay
+# --- end optimizers

@@ -4,21 +4,35 @@
 """
 
 from ndflow.api import bitwise as bitwise
+from ndflow.api import debugging as debugging
 from ndflow.api import errors as errors
+from ndflow.api import initializers as initializers
+from ndflow.api import losses as losses
 from ndflow.api import math as math
 from ndflow.api import nn as nn
+from ndflow.api import random as random
 from ndflow.api import strings as strings
 from ndflow.api import train as train
+from ndflow.autodiff import control_flow_grad as _control_flow_grad  # noqa: F401 - registers gradients
+from ndflow.autodiff import gradients as _gradients
 from ndflow.framework import behavior as _behavior
 from ndflow.framework import dtypes as _dtypes
 from ndflow.framework import graph as _graph
 from ndflow.framework import graph_def as _graph_def
+from ndflow.framework import indexed_slices as _indexed_slices
 from ndflow.framework import op_builder as _op_builder
+from ndflow.framework import registry as _registry
 from ndflow.framework import tensor_shape as _tensor_shape
 from ndflow.ops import array as _array
+from ndflow.ops import clip as _clip
+from ndflow.ops import control_flow as _control_flow
+from ndflow.ops import functional as _functional
+from ndflow.ops import initializers as _initializers
 from ndflow.ops import math as _math
+from ndflow.ops import random as _random
 from ndflow.ops import state as _state
 from ndflow.ops import string as _string
+from ndflow.ops import variable_scope as _variable_scope
 from ndflow.runtime import session as _session
 
 __version__ = "0.1.0"
@@ -179,6 +193,12 @@ is_nan = _math.is_nan
 is_inf = _math.is_inf
 is_finite = _math.is_finite
 conj = _math.conj
+real = _math.real
+imag = _math.imag
+angle = _math.angle
+complex = _math.complex  # noqa: A001 - TF's public name
+polygamma = _math.polygamma
+zeta = _math.zeta
 scalar_mul = _math.scalar_mul
 add_n = _math.add_n
 accumulate_n = _math.accumulate_n
@@ -241,6 +261,9 @@ Variable = _state.Variable
 assign = _state.assign
 assign_add = _state.assign_add
 assign_sub = _state.assign_sub
+scatter_update = _state.scatter_update
+scatter_add = _state.scatter_add
+scatter_sub = _state.scatter_sub
 is_variable_initialized = _state.is_variable_initialized
 global_variables = _state.global_variables
 all_variables = _state.all_variables
@@ -258,8 +281,91 @@ report_uninitialized_variables = _state.report_uninitialized_variables
 assert_variables_initialized = _state.assert_variables_initialized
 group = _state.group
 
+# --- random ops (ndflow/ops/random.py)
+random_normal = _random.random_normal
+random_uniform = _random.random_uniform
+truncated_normal = _random.truncated_normal
+random_shuffle = _random.random_shuffle
+multinomial = _random.multinomial
+set_random_seed = _random.set_random_seed
+get_seed = _random.get_seed
+# --- end random ops
+
+# --- initializers (ndflow/ops/initializers.py)
+zeros_initializer = _initializers.zeros_initializer
+ones_initializer = _initializers.ones_initializer
+constant_initializer = _initializers.constant_initializer
+random_normal_initializer = _initializers.random_normal_initializer
+truncated_normal_initializer = _initializers.truncated_normal_initializer
+random_uniform_initializer = _initializers.random_uniform_initializer
+uniform_unit_scaling_initializer = _initializers.uniform_unit_scaling_initializer
+variance_scaling_initializer = _initializers.variance_scaling_initializer
+glorot_uniform_initializer = _initializers.glorot_uniform_initializer
+glorot_normal_initializer = _initializers.glorot_normal_initializer
+orthogonal_initializer = _initializers.orthogonal_initializer
+# --- end initializers
+
+# --- variable scopes (ndflow/ops/variable_scope.py)
+get_variable = _variable_scope.get_variable
+get_local_variable = _variable_scope.get_local_variable
+get_variable_scope = _variable_scope.get_variable_scope
+variable_scope = _variable_scope.variable_scope
+variable_op_scope = _variable_scope.variable_op_scope
+VariableScope = _variable_scope.VariableScope
+AUTO_REUSE = _variable_scope.AUTO_REUSE
+no_regularizer = _variable_scope.no_regularizer
+VariableSynchronization = _variable_scope.VariableSynchronization
+VariableAggregation = _variable_scope.VariableAggregation
+# --- end variable scopes
+
+# --- clipping (ndflow/ops/clip.py; clip_by_value is with the math ops)
+clip_by_norm = _clip.clip_by_norm
+clip_by_global_norm = _clip.clip_by_global_norm
+clip_by_average_norm = _clip.clip_by_average_norm
+global_norm = _clip.global_norm
+# --- end clipping
+
 # --- strings (ndflow/ops/string.py)
 string_join = _string.string_join
+
+# --- control flow (ndflow/ops/control_flow)
+cond = _control_flow.cond
+case = _control_flow.case
+while_loop = _control_flow.while_loop
+tuple = _control_flow.tuple  # noqa: A001 - TF's public name
+Assert = _control_flow.Assert
+Print = _control_flow.print_v1
+TensorArray = _control_flow.TensorArray
+map_fn = _functional.map_fn
+scan = _functional.scan
+foldl = _functional.foldl
+foldr = _functional.foldr
+print = _control_flow.print_v2  # noqa: A001 - TF's public name
+assert_equal = debugging.assert_equal
+assert_none_equal = debugging.assert_none_equal
+assert_less = debugging.assert_less
+assert_less_equal = debugging.assert_less_equal
+assert_greater = debugging.assert_greater
+assert_greater_equal = debugging.assert_greater_equal
+assert_positive = debugging.assert_positive
+assert_negative = debugging.assert_negative
+assert_non_negative = debugging.assert_non_negative
+assert_non_positive = debugging.assert_non_positive
+assert_rank = debugging.assert_rank
+assert_rank_at_least = debugging.assert_rank_at_least
+assert_type = debugging.assert_type
+assert_integer = debugging.assert_integer
+assert_scalar = debugging.assert_scalar
+
+# --- autodiff (ndflow/autodiff)
+gradients = _gradients.gradients
+hessians = _gradients.hessians
+AggregationMethod = _gradients.AggregationMethod
+UnconnectedGradients = _gradients.UnconnectedGradients
+RegisterGradient = _registry.RegisterGradient
+NotDifferentiable = _registry.not_differentiable
+no_gradient = _registry.not_differentiable
+IndexedSlices = _indexed_slices.IndexedSlices
 
 # --- GraphDef
 import_graph_def = _graph_def.import_graph_def

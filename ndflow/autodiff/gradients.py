@@ -17,6 +17,7 @@ from ndflow.framework import graph as graph_lib
 from ndflow.framework import indexed_slices
 from ndflow.framework import op_builder
 from ndflow.framework import registry
+from ndflow.ops import control_flow
 
 apply_op = op_builder.apply_op
 Tensor = graph_lib.Tensor
@@ -152,14 +153,19 @@ def _one_grad_y(index, y, grad_y):
         one = op_builder.constant(1, dtype=y.dtype.base_dtype)
         return apply_op("Fill", shape, one, name=f"grad_ys_{index}")
     if isinstance(grad_y, IndexedSlices):
-        return grad_y
-    grad_y = op_builder.convert_to_tensor(grad_y, name=f"grad_ys_{index}")
-    if grad_y.dtype.base_dtype != y.dtype.base_dtype:
+        return IndexedSlices(
+            apply_op("Identity", grad_y.values, name=f"grad_ys_{index}_values"),
+            apply_op("Identity", grad_y.indices, name=f"grad_ys_{index}_indices"),
+            grad_y.dense_shape,
+        )
+    grad_y = op_builder.convert_to_tensor(grad_y)
+    # A resource's gradient is its value's gradient (a variable handle gets a float).
+    if y.dtype.base_dtype != dtypes.resource and grad_y.dtype.base_dtype != y.dtype.base_dtype:
         raise TypeError(
             f"Type of grad_y {index} ({grad_y.dtype.name}) does not match type "
             f"of y ({y.dtype.name}) for y {y.name}"
         )
-    return grad_y
+    return apply_op("Identity", grad_y, name=f"grad_ys_{index}")
 
 
 def _maybe_colocate(op, colocate):
@@ -179,6 +185,31 @@ class _NullContext:
 _NULL_CONTEXT = _NullContext()
 
 
+class _Boundaries:
+    """Function-graph captures crossed by a gradient computed inside a function body: a
+    capture placeholder's "input" is the outer tensor it stands for (TF's func_graphs)."""
+
+    def __init__(self):
+        self.external_of: dict[int, Tensor] = {}
+        self.internal_of: dict[int, list] = {}
+        graph = graph_lib.get_default_graph()
+        while graph is not None and graph.building_function:
+            for outer, inner in getattr(graph, "captures", []):
+                self.external_of[id(inner.op)] = outer
+                self.internal_of.setdefault(id(outer), []).append(inner)
+            graph = graph.outer_graph
+
+    def inputs(self, op) -> list:
+        outer = self.external_of.get(id(op))
+        return [outer] if outer is not None else op._inputs
+
+    def consumers(self, tensor) -> list:
+        result = list(tensor._consumers)
+        for inner in self.internal_of.get(id(tensor), ()):
+            result.append(inner.op)
+        return result
+
+
 class _Walk:
     """One `tf.gradients` call: the ops between xs and ys and the gradients collected."""
 
@@ -189,8 +220,9 @@ class _Walk:
         self.gate = gate
         self.grads: dict[int, list] = {}
         self.tensors: dict[int, Tensor] = {}
-        self.between, self.pending = _between_ops(ys, xs)
-        self.stop_ops = _stop_ops(xs, stop_gradients, self.pending)
+        self.boundaries = _Boundaries()
+        self.between, self.pending = _between_ops(ys, xs, self.boundaries)
+        self.stop_ops = _stop_ops(xs, stop_gradients, self.pending, self.boundaries)
 
     def add_grad(self, tensor, grad) -> None:
         self.tensors[id(tensor)] = tensor
@@ -208,7 +240,7 @@ class _Walk:
             op = queue.popleft()
             with _maybe_colocate(op, self.colocate):
                 self._backprop(op)
-            for tensor in op._inputs:
+            for tensor in self.boundaries.inputs(op):
                 producer = tensor.op
                 if id(producer) not in self.between:
                     continue
@@ -216,22 +248,29 @@ class _Walk:
                 if self.pending[id(producer)] == 0:
                     queue.append(producer)
 
+    def _aggregated(self, tensor):
+        """The summed gradient of `tensor`, computed once (an AddN built at most once)."""
+        grads = self.grads.get(id(tensor), [])
+        if len(grads) <= 1:
+            return grads[0] if grads else None
+        total = _aggregate(grads)
+        self.grads[id(tensor)] = [total]
+        return total
+
     def _backprop(self, op) -> None:
-        out_grads = [
-            _aggregate(op, self.grads.get(id(t), []), i) for i, t in enumerate(op._outputs)
-        ]
-        if id(op) in self.stop_ops or not any(g is not None for g in out_grads):
+        if id(op) in self.stop_ops:
+            return
+        out_grads = [self._aggregated(t) for t in op._outputs]
+        if not any(g is not None for g in out_grads):
+            return
+        outer = self.boundaries.external_of.get(id(op))
+        if outer is not None:
+            self.add_grad(outer, out_grads[0])
             return
         grad_fn = _gradient_function(op)
         if grad_fn is None:
             return
-        for index, grad in enumerate(out_grads):
-            if (
-                grad is None
-                and is_trainable(op._outputs[index])
-                and op._outputs[index].dtype.base_dtype not in (dtypes.resource, dtypes.variant)
-            ):
-                out_grads[index] = apply_op("ZerosLike", op._outputs[index])
+        out_grads = _zeros_for_missing(op, out_grads)
         with graph_lib.name_scope(op.name + "_grad"):
             in_grads = _as_list(grad_fn(op, *out_grads))
             _verify(op, in_grads)
@@ -245,12 +284,26 @@ class _Walk:
             self.add_grad(tensor, grad)
 
     def result(self, x, unconnected):
-        grads = self.grads.get(id(x), [])
-        if grads:
-            return _aggregate(x.op, grads, x.value_index)
+        total = self._aggregated(x)
+        if total is not None:
+            return total
         if unconnected is UnconnectedGradients.ZERO:
             return apply_op("ZerosLike", x)
         return None
+
+
+def _zeros_for_missing(op, out_grads):
+    """TF's rule: outputs nobody differentiated get zero gradients (float outputs only)."""
+    filled = []
+    for tensor, grad in zip(op._outputs, out_grads):
+        if (
+            grad is None
+            and is_trainable(tensor)
+            and tensor.dtype.base_dtype not in (dtypes.resource, dtypes.variant)
+        ):
+            grad = apply_op("ZerosLike", tensor)
+        filled.append(grad)
+    return filled
 
 
 def _gradient_function(op):
@@ -269,7 +322,7 @@ def _gradient_function(op):
     )
 
 
-def _between_ops(ys, xs):
+def _between_ops(ys, xs, boundaries):
     """The ops on a backpropagatable path from xs to ys, and each one's pending count."""
     reached = set()
     stack = [x.op for x in xs]
@@ -280,28 +333,28 @@ def _between_ops(ys, xs):
         reached.add(id(op))
         for output in op._outputs:
             if is_trainable(output):
-                stack.extend(output._consumers)
+                stack.extend(boundaries.consumers(output))
     between: dict[int, object] = {}
     queue = collections.deque(y.op for y in ys)
     while queue:
         op = queue.popleft()
         if id(op) in reached and id(op) not in between:
             between[id(op)] = op
-            queue.extend(t.op for t in op._inputs)
+            queue.extend(t.op for t in boundaries.inputs(op))
     pending: dict[int, int] = collections.defaultdict(int)
     for op in between.values():
-        for tensor in op._inputs:
+        for tensor in boundaries.inputs(op):
             if id(tensor.op) in between:
                 pending[id(tensor.op)] += 1
     return between, pending
 
 
-def _stop_ops(xs, stop_gradients, pending):
+def _stop_ops(xs, stop_gradients, pending, boundaries):
     """xs ops none of whose inputs are on the path, plus the explicit stop_gradients ops."""
     stop = set()
     for x in xs:
         op = x.op
-        if all(pending.get(id(t.op), 0) == 0 for t in op._inputs):
+        if all(pending.get(id(t.op), 0) == 0 for t in boundaries.inputs(op)):
             stop.add(id(op))
     stop.update(id(op_builder.convert_to_tensor(t).op) for t in stop_gradients)
     return stop
@@ -327,7 +380,7 @@ def _gated(grad):
     return apply_op("Identity", grad)
 
 
-def _aggregate(op, grads, index):
+def _aggregate(grads):
     """Sums the gradients that fan in to one output: AddN, or a concatenated IndexedSlices."""
     grads = [g for g in grads if g is not None]
     if not grads:
@@ -346,3 +399,44 @@ def _concat_slices(grads):
     values = apply_op("ConcatV2", [g.values for g in grads], 0)
     indices = apply_op("ConcatV2", [g.indices for g in grads], 0)
     return IndexedSlices(values, indices, grads[0].dense_shape)
+
+
+def hessians(
+    ys,
+    xs,
+    name="hessians",
+    colocate_gradients_with_ops=False,
+    gate_gradients=False,
+    aggregation_method=None,
+):
+    """Mirrors `tf.hessians`: for each x, the matrix of second derivatives of sum(ys),
+    shaped x.shape + x.shape (a while loop over the gradient's elements, as TF builds it)."""
+    xs = _as_list(xs)
+    kwargs = {
+        "colocate_gradients_with_ops": colocate_gradients_with_ops,
+        "gate_gradients": gate_gradients,
+        "aggregation_method": aggregation_method,
+    }
+    with graph_lib.name_scope(name, "hessians", xs):
+        first = gradients(ys, xs, **kwargs)
+        return [_hessian(g, x, kwargs) for g, x in zip(first, xs)]
+
+
+def _hessian(gradient, x, kwargs):
+    x = op_builder.convert_to_tensor(x)
+    if gradient is None:
+        return None
+    flat = apply_op("Reshape", op_builder.convert_to_tensor(gradient), op_builder.constant([-1]))
+    count = apply_op("Size", x, out_type=dtypes.int32)
+    result = control_flow.TensorArray(x.dtype.base_dtype, size=count)
+
+    def body(j, accumulated):
+        row = gradients(flat[j], [x], **kwargs)[0]
+        row = apply_op("ZerosLike", x) if row is None else row
+        return j + 1, accumulated.write(j, row)
+
+    _, done = control_flow.while_loop(
+        lambda j, _: j < count, body, [op_builder.constant(0), result]
+    )
+    shape = apply_op("Shape", x, out_type=dtypes.int32)
+    return apply_op("Reshape", done.stack(), apply_op("ConcatV2", [shape, shape], 0))

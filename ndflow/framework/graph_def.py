@@ -13,17 +13,10 @@ import os
 
 from ndflow.framework import attr_value
 from ndflow.framework import errors
+from ndflow.framework import function as function_lib
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_def as op_def_lib
 from ndflow.framework import registry
-
-
-class ImportedFunction:
-    """A FunctionDef carried through a graph's library as it was imported."""
-
-    def __init__(self, definition):
-        self.definition = definition
-        self.name = definition.signature.name
 
 
 def _parse_input(text: str):
@@ -86,7 +79,7 @@ def _check_input_map_keys(input_map, nodes):
 
 def _import_library(graph, graph_def):
     for function in graph_def.library.function:
-        graph._add_function(ImportedFunction(function))
+        graph._add_function(function_lib.ImportedFunction(function, graph))
 
 
 def _import_nodes(graph, nodes, input_map, scope):

@@ -133,14 +133,19 @@ def apply_op(op_type: str, *args, name=None, **kwargs):
     Returns the op's output Tensor (single output), a list of Tensors (one list output, or
     several outputs), or the Operation when the op has no outputs.
     """
+    op = create_op(op_type, *args, name=name, **kwargs)
+    return _op_result(op.op_def, op)
+
+
+def create_op(op_type: str, *args, name=None, **kwargs):
+    """Like `apply_op`, but always returns the Operation."""
     definition = registry.lookup_op(op_type)
     values, attrs = _bind_arguments(definition, args, kwargs)
     graph = graph_lib.get_graph_of(_graph_elements(values))
     with graph.as_default(), graph.name_scope(name or op_type) as scope:
         inputs = _convert_inputs(definition, values, attrs, graph)
         _check_and_default_attrs(definition, attrs)
-        op = graph._create_op_internal(definition, inputs, attrs, scope)
-    return _op_result(definition, op)
+        return graph._create_op_internal(definition, inputs, attrs, scope)
 
 
 def _bind_arguments(definition, args, kwargs):
@@ -217,10 +222,10 @@ def _convert_arg(definition, arg, value, attrs):
     return [tensor]
 
 
-def _convert_one(definition, arg, value, dtype, preferred):
+def _convert_one(definition, arg, value, dtype, preferred, name=None):
     try:
         tensor = convert_to_tensor(
-            value, dtype=dtype, as_ref=arg.is_ref, preferred_dtype=preferred, name=arg.name
+            value, dtype=dtype, as_ref=arg.is_ref, preferred_dtype=preferred, name=name or arg.name
         )
     except TypeError as err:
         if dtype is None:
@@ -291,12 +296,12 @@ def _convert_number_list(definition, arg, value, attrs):
     if dtype is None:
         dtype = _first_tensor_dtype(value)
     preferred = _default_type(definition, arg.type_attr) if dtype is None else None
-    tensors = [_convert_one(definition, arg, item, dtype, preferred) for item in value]
-    if dtype is None and tensors:
-        dtype = tensors[0].dtype.base_dtype
-        tensors = [tensors[0]] + [
-            _convert_one(definition, arg, item, dtype, None) for item in value[1:]
-        ]
+    tensors = []
+    for index, item in enumerate(value):
+        # TF's convert_n_to_tensor names list elements "<arg>_<i>" (e.g. "values_0").
+        tensor = _convert_one(definition, arg, item, dtype, preferred, f"{arg.name}_{index}")
+        dtype = dtype or tensor.dtype.base_dtype
+        tensors.append(tensor)
     _set_number_attr(definition, arg, attrs, len(tensors))
     if arg.type_attr and arg.type is None:
         if not tensors and arg.type_attr not in attrs:
@@ -331,7 +336,8 @@ def _convert_type_list(definition, arg, value, attrs):
             f"'{arg.type_list_attr}'."
         )
     tensors = [
-        _convert_one(definition, arg, item, dtype, None) for item, dtype in zip(value, wanted)
+        _convert_one(definition, arg, item, dtype, None, f"{arg.name}_{index}")
+        for index, (item, dtype) in enumerate(zip(value, wanted))
     ]
     attrs[arg.type_list_attr] = [t.dtype.base_dtype for t in tensors]
     return tensors
@@ -478,3 +484,35 @@ def _op_result(definition, op):
             result.append(outputs[position])
         position += count
     return result
+
+
+# ---------------------------------------------------------------------- built-in conversions
+
+
+def _shape_to_tensor(shape, dtype=None, name=None, as_ref=False):
+    """TF's TensorShape conversion: a fully known shape as an int32 (or int64) vector."""
+    del as_ref
+    if not shape.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor.")
+    dims = shape.as_list()
+    large = any(d >= 2**31 for d in dims)
+    if dtype is None:
+        dtype = dtypes.int64 if large else dtypes.int32
+    elif dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(
+            f"Cannot convert TensorShape {shape} to dtype {dtype}. Allowed dtypes "
+            "are tf.int32 and tf.int64."
+        )
+    return constant(dims, dtype=dtype, name=name or "Const")
+
+
+def _dimension_to_tensor(dimension, dtype=None, name=None, as_ref=False):
+    """TF's Dimension conversion: a known dimension as an int32 scalar."""
+    del as_ref
+    if dimension.value is None:
+        raise ValueError("Cannot convert an unknown Dimension to a Tensor.")
+    return constant(dimension.value, dtype=dtype or dtypes.int32, name=name or "Const")
+
+
+register_tensor_conversion_function(tensor_shape.TensorShape, _shape_to_tensor)
+register_tensor_conversion_function(tensor_shape.Dimension, _dimension_to_tensor)

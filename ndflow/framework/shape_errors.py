@@ -61,14 +61,23 @@ def merge_dims(a, b):
 
 
 def merge_shapes(a: tensor_shape.TensorShape, b: tensor_shape.TensorShape):
-    """Merges two shapes with TF's wording for rank and dim mismatches."""
+    """TF's InferenceContext::Merge of two shapes, with its wording ("Dimension 1 in both
+    shapes must be equal, but are 3 and 2. Shapes are [2,3] and [2,2].")."""
     if a.rank is None:
         return b
     if b.rank is None:
         return a
     if a.rank != b.rank:
         raise ShapeError(f"Shapes must be equal rank, but are {a.rank} and {b.rank}")
-    return tensor_shape.TensorShape([merge_dims(x, y) for x, y in zip(a.as_list(), b.as_list())])
+    merged = []
+    for index, (x, y) in enumerate(zip(a.as_list(), b.as_list())):
+        if x is not None and y is not None and x != y:
+            raise ShapeError(
+                f"Dimension {index} in both shapes must be equal, but are {x} and "
+                f"{y}. Shapes are {format_shape(a)} and {format_shape(b)}."
+            )
+        merged.append(x if x is not None else y)
+    return tensor_shape.TensorShape(merged)
 
 
 def broadcast_shapes(a: tensor_shape.TensorShape, b: tensor_shape.TensorShape):

@@ -429,11 +429,31 @@ def constant_value_as_shape(tensor) -> tensor_shape.TensorShape:
         for part in op.inputs[:-1]:
             result = result.concatenate(constant_value_as_shape(part))
         return result
+    if op.type == "StridedSlice":
+        sliced = _sliced_shape(op)
+        if sliced is not None:
+            return sliced
     value = constant_value(tensor)
     if value is not None:
         return tensor_shape.TensorShape([None if d < 0 else int(d) for d in np.ravel(value)])
     length = tensor.shape[0].value if tensor.shape.rank == 1 else None
     return tensor_shape.unknown_shape(length)
+
+
+def _sliced_shape(op):
+    """A 1-D slice (begin/end masks only) of a partially known shape tensor, TF's rule."""
+    attrs = op.attrs
+    if attrs["ellipsis_mask"] or attrs["new_axis_mask"] or attrs["shrink_axis_mask"]:
+        return None
+    begin, end, strides = (constant_value(t) for t in op.inputs[1:])
+    if begin is None or end is None or strides is None or np.size(begin) != 1:
+        return None
+    source = constant_value_as_shape(op.inputs[0])
+    if source.rank is None:
+        return None
+    start = None if attrs["begin_mask"] & 1 else int(np.ravel(begin)[0])
+    stop = None if attrs["end_mask"] & 1 else int(np.ravel(end)[0])
+    return tensor_shape.TensorShape(source.as_list()[start : stop : int(np.ravel(strides)[0])])
 
 
 def _dim_or_none(tensor):

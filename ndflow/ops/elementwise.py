@@ -1,4 +1,5 @@
-"""Helpers that make a cwise op family member a few lines: unary and binary registration.
+"""Helpers that make a cwise op family member a few lines: unary and binary registration,
+and the broadcast-gradient reduction every broadcasting binary op's gradient ends with.
 
 Binary ops broadcast with NumPy's rules (TF's); incompatible static shapes fail at graph
 build with TF's wording, dynamic ones at run time with "Incompatible shapes: [2,3] vs. [4]".
@@ -142,6 +143,51 @@ def merge_same_shape(a, b):
             )
         dims.append(q if p is None else p)
     return tensor_shape.TensorShape(dims)
+
+
+# ---------------------------------------------------------------------- gradient helpers
+# Gradients live in later families' modules but share these; the ops they build (Shape,
+# BroadcastGradientArgs, Sum, Reshape, Conj) are looked up by type name.
+
+
+def conj(x):
+    """TF's `math_ops.conj` inside gradients: Conj for complex tensors, else x itself."""
+    if x.dtype.is_complex:
+        return op_builder.apply_op("Conj", x)
+    return x
+
+
+def _static_dims(x):
+    shape = x.shape
+    if shape.rank is None or not shape.is_fully_defined():
+        return None
+    return tuple(shape.as_list())
+
+
+def _reduce_to(grad, shape, axes):
+    """TF's `_ReduceGradientArg`: sums `grad` over `axes` (kept) and reshapes to `shape`."""
+    if grad is None:
+        return None
+    total = op_builder.apply_op("Sum", grad, axes, keep_dims=True)
+    return op_builder.apply_op("Reshape", total, shape)
+
+
+def reduce_gradients(x, y, gx, gy):
+    """TF's `_ReduceGradientArgs`: sums the gradients gx and gy of a broadcasting binary op
+    over the axes its inputs x and y were broadcast along (`BroadcastGradientArgs`).
+
+    Inputs whose static shapes are fully known and equal need no reduction (TF's
+    `_ShapesFullySpecifiedAndEqual`).
+    """
+    if gx is None and gy is None:
+        return gx, gy
+    static = _static_dims(x)
+    if static is not None and static == _static_dims(y):
+        return gx, gy
+    sx = op_builder.apply_op("Shape", x)
+    sy = op_builder.apply_op("Shape", y)
+    rx, ry = op_builder.apply_op("BroadcastGradientArgs", sx, sy)
+    return _reduce_to(gx, sx, rx), _reduce_to(gy, sy, ry)
 
 
 # ---------------------------------------------------------------------- builders

@@ -10,9 +10,20 @@ class KernelContext:
     sets `node` before each kernel so stateful kernels can name their resources and errors.
     """
 
-    __slots__ = ("session", "resources", "node", "step_id", "options", "run_metadata", "call_frame")
+    __slots__ = (
+        "session",
+        "resources",
+        "node",
+        "step_id",
+        "options",
+        "run_metadata",
+        "call_frame",
+        "_caller",
+    )
 
-    def __init__(self, session, resources, step_id: int, options=None, run_metadata=None):
+    def __init__(
+        self, session, resources, step_id: int, options=None, run_metadata=None, caller=None
+    ):
         self.session = session
         self.resources = resources
         self.node = None
@@ -20,6 +31,7 @@ class KernelContext:
         self.options = options
         self.run_metadata = run_metadata
         self.call_frame = None
+        self._caller = caller
 
     @property
     def node_name(self) -> str:
@@ -30,3 +42,19 @@ class KernelContext:
         if self.options is None:
             return 0
         return getattr(self.options, "timeout_in_ms", 0)
+
+    def call_function(self, func, inputs) -> list:
+        """Runs the library function `func` (a FuncAttr or name) on `inputs`; returns its
+        outputs. Used by the If, While and PartitionedCall kernels."""
+        return self._caller(self, func, inputs)
+
+    def child(self) -> KernelContext:
+        """A context for a nested function call in the same step."""
+        return KernelContext(
+            self.session,
+            self.resources,
+            self.step_id,
+            self.options,
+            self.run_metadata,
+            self._caller,
+        )

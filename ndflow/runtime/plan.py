@@ -106,10 +106,11 @@ def _bind_kernel(op, fed_ids):
     kernel = definition.kernel
     groups = _input_groups(op)
     deref = _deref_positions(op, fed_ids)
-    if deref:
-        kernel = _with_deref(kernel, deref)
+    # The deref wrapper must see the flat inputs, so it wraps the regrouping one.
     if groups is not None:
         kernel = _with_groups(kernel, groups)
+    if deref:
+        kernel = _with_deref(kernel, deref)
     outputs = definition.output_args
     if len(outputs) == 1 and outputs[0].is_list:
         if len(op._outputs) == 1:

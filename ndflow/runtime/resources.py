@@ -1,7 +1,8 @@
 """The per-Session resource manager: variables, tables, iterators, queues, RNG states.
 
-Resources live in containers (TF's `container` attr, "" by default) under a name (the
-op's `shared_name`, or its node name). Kernels reach them through `ctx.resources`.
+As in TensorFlow, a resource is keyed by its container (the `container` attr, "" by
+default), its kind (a ref variable, a resource variable, a table...) and its name (the
+op's `shared_name`, or its node name). Kernels reach the manager through `ctx.resources`.
 """
 
 from __future__ import annotations
@@ -12,65 +13,78 @@ from ndflow.framework import errors
 
 
 class ResourceMgr:
-    """Mirrors TF's ResourceMgr: resources keyed by (container, name)."""
+    """Mirrors TF's ResourceMgr: resources keyed by (kind, container, name)."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._containers: dict[str, dict[str, object]] = {}
+        self._resources: dict[tuple, object] = {}
 
-    def lookup(self, container: str, name: str):
+    def lookup(self, kind: str, container: str, name: str):
         """The resource, or `NotFoundError` naming it."""
-        found = self._containers.get(container, {}).get(name)
+        found = self._resources.get((kind, container, name))
         if found is None:
-            raise errors.NotFoundError(None, None, f"Resource {container}/{name} does not exist.")
+            raise errors.NotFoundError(
+                None, None, f"Resource {container or 'localhost'}/{name}/{kind} does not exist."
+            )
         return found
 
-    def get(self, container: str, name: str):
+    def get(self, kind: str, container: str, name: str):
         """The resource, or None."""
-        return self._containers.get(container, {}).get(name)
+        return self._resources.get((kind, container, name))
 
-    def lookup_or_create(self, container: str, name: str, factory):
+    def lookup_or_create(self, kind: str, container: str, name: str, factory):
         """The resource, created by `factory()` on first use (atomically)."""
-        found = self._containers.get(container, {}).get(name)
+        key = (kind, container, name)
+        found = self._resources.get(key)
         if found is not None:
             return found
         with self._lock:
-            bucket = self._containers.setdefault(container, {})
-            found = bucket.get(name)
+            found = self._resources.get(key)
             if found is None:
                 found = factory()
-                bucket[name] = found
+                self._resources[key] = found
             return found
 
-    def create(self, container: str, name: str, resource) -> None:
-        """Adds a resource; `AlreadyExistsError` if the name is taken."""
+    def create(self, kind: str, container: str, name: str, resource) -> None:
+        """Adds a resource; `AlreadyExistsError` if the key is taken."""
         with self._lock:
-            bucket = self._containers.setdefault(container, {})
-            if name in bucket:
+            key = (kind, container, name)
+            if key in self._resources:
                 raise errors.AlreadyExistsError(
-                    None, None, f"Resource {container}/{name} already exists."
+                    None, None, f"Resource {container or 'localhost'}/{name}/{kind} already exists."
                 )
-            bucket[name] = resource
+            self._resources[key] = resource
 
-    def delete(self, container: str, name: str) -> None:
+    def put(self, kind: str, container: str, name: str, resource) -> None:
+        """Adds or replaces a resource."""
         with self._lock:
-            bucket = self._containers.get(container, {})
-            if name not in bucket:
-                raise errors.NotFoundError(
-                    None, None, f"Resource {container}/{name} does not exist."
-                )
-            _close(bucket.pop(name))
+            self._resources[(kind, container, name)] = resource
+
+    def delete(self, kind: str, container: str, name: str) -> None:
+        """Removes a resource; `NotFoundError` if there is none."""
+        with self._lock:
+            resource = self._resources.pop((kind, container, name), None)
+        if resource is None:
+            raise errors.NotFoundError(
+                None, None, f"Resource {container or 'localhost'}/{name}/{kind} does not exist."
+            )
+        _close(resource)
 
     def cleanup(self, container: str | None = None) -> None:
         """Drops one container's resources (all containers when None)."""
         with self._lock:
-            names = list(self._containers) if container is None else [container]
-            for name in names:
-                for resource in self._containers.pop(name, {}).values():
-                    _close(resource)
+            keys = [k for k in self._resources if container is None or k[1] == container]
+            dropped = [self._resources.pop(k) for k in keys]
+        for resource in dropped:
+            _close(resource)
 
-    def resources(self, container: str = "") -> dict:
-        return dict(self._containers.get(container, {}))
+    def items(self, kind: str | None = None) -> list:
+        """(container, name, resource) triples, optionally of one kind."""
+        return [
+            (k[1], k[2], v)
+            for k, v in list(self._resources.items())
+            if kind is None or k[0] == kind
+        ]
 
 
 def _close(resource) -> None:

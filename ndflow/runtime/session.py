@@ -17,8 +17,10 @@ import numpy as np
 from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import indexed_slices
 from ndflow.framework import tensor_util
 from ndflow.runtime import executor
+from ndflow.runtime import functions
 from ndflow.runtime import kernel_context
 from ndflow.runtime import plan as plan_lib
 from ndflow.runtime import resources
@@ -327,7 +329,7 @@ class BaseSession:
 
     def _execute(self, plan, feed_values, options, run_metadata):
         ctx = kernel_context.KernelContext(
-            self, self._resources, next(_step_ids), options, run_metadata
+            self, self._resources, next(_step_ids), options, run_metadata, functions.call_function
         )
         raw = executor.execute(plan.compiled, feed_values, ctx)
         values = [_value_of_fetch(v, d) for v, d in zip(raw, plan.compiled.fetch_deref)]
@@ -421,3 +423,27 @@ class InteractiveSession(BaseSession):
             self._default_graph_context.__exit__(None, None, None)
             self._default_session_context.__exit__(None, None, None)
         super().close()
+
+
+def _fetch_indexed_slices(value):
+    parts = [value.values, value.indices]
+    if value.dense_shape is not None:
+        parts.append(value.dense_shape)
+
+    def rebuild(values):
+        shape = values[2] if len(values) > 2 else None
+        return indexed_slices.IndexedSlicesValue(values[0], values[1], shape)
+
+    return parts, rebuild
+
+
+def _feed_indexed_slices(key, value):
+    pairs = [(key.values, value[0]), (key.indices, value[1])]
+    if key.dense_shape is not None and len(value) > 2 and value[2] is not None:
+        pairs.append((key.dense_shape, value[2]))
+    return pairs
+
+
+register_session_run_conversion_functions(
+    indexed_slices.IndexedSlices, _fetch_indexed_slices, _feed_indexed_slices
+)

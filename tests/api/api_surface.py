@@ -10,7 +10,18 @@ import ndflow
 GOLDEN = pathlib.Path(__file__).resolve().parent.parent / "golden" / "api" / "v1_names.txt"
 
 # Sub-namespaces whose names are listed as "<namespace>.<name>".
-NAMESPACES = ("nn", "math", "bitwise", "strings", "train", "errors", "compat")
+NAMESPACES = (
+    "nn",
+    "math",
+    "bitwise",
+    "strings",
+    "train",
+    "errors",
+    "compat",
+    "losses",
+    "random",
+    "initializers",
+)
 
 
 def public_names(module) -> set[str]:

@@ -1,5 +1,7 @@
-"""nn ops (ndflow/ops/nn.py): Relu, Softmax and BiasAdd against loop references, with their
-shape inference, TF's errors and the builders' axis and data_format handling."""
+"""nn ops (ndflow/ops/nn/): activations and their gradient ops, Softmax and LogSoftmax,
+BiasAdd and BiasAddGrad, the cross-entropy ops and L2Loss against loop references, with their
+shape inference, TF's errors and the builders' axis, data_format and argument handling.
+Gradient checks live in test_nn_grad.py."""
 
 from __future__ import annotations
 
@@ -97,6 +99,180 @@ OP_SPECS = [
             ShapeCase([[2, 3], [3]], error="Shape must be at least rank 3 but is rank 2"),
         ],
         id="BiasAdd_NCHW",
+    ),
+]
+
+
+_UNARY_FLOAT_SHAPES = [
+    ShapeCase([[2, 3]], expected=[2, 3]),
+    ShapeCase([[None, 3]], expected=[None, 3]),
+    ShapeCase([None], expected=None),
+    ShapeCase([[]], expected=[]),
+]
+
+
+def _activation_spec(op_type, builder, reference, dtypes, domain="away_from_kinks"):
+    return OpSpec(
+        op_type,
+        builder,
+        reference=reference,
+        shapes=[(3, 4)],
+        dtypes=dtypes,
+        domain=domain,
+        shape_cases=_UNARY_FLOAT_SHAPES,
+    )
+
+
+def _grad_op_spec(op_type, dtypes, domain="away_from_kinks", **attrs):
+    return OpSpec(
+        op_type,
+        lambda g, f: raw(op_type, g, f, **attrs),
+        reference=ref.activation_grad(op_type, **attrs),
+        shapes=[(3, 4), (3, 4)],
+        dtypes=dtypes,
+        domain=domain,
+        shape_cases=[
+            ShapeCase([[2, 3], [2, 3]], expected=[2, 3]),
+            ShapeCase([[None, 3], [2, None]], expected=[2, 3]),
+            ShapeCase([None, None], expected=None),
+            ShapeCase([[2], [3]], error="Dimension 0 in both shapes must be equal"),
+        ],
+    )
+
+
+OP_SPECS += [
+    _activation_spec("Relu6", tf.nn.relu6, ref.relu6, [F32, F64, F16, I32, U8]),
+    _activation_spec("Elu", tf.nn.elu, ref.elu, [F32, F64, F16]),
+    _activation_spec("Selu", tf.nn.selu, ref.selu, [F32, F64, F16]),
+    _activation_spec("Softplus", tf.nn.softplus, ref.softplus, [F32, F64, F16], domain="any"),
+    _activation_spec("Softsign", tf.nn.softsign, ref.softsign, [F32, F64, F16], domain="any"),
+    _activation_spec("LeakyRelu", tf.nn.leaky_relu, ref.leaky_relu, [F32, F64, F16]),
+    _activation_spec(
+        "LeakyRelu",
+        lambda x: tf.nn.leaky_relu(x, alpha=0.5),
+        lambda x: ref.leaky_relu(x, 0.5),
+        [F32],
+    ),
+    _grad_op_spec("ReluGrad", [F32, F64, I32]),
+    _grad_op_spec("Relu6Grad", [F32, F64, I32]),
+    _grad_op_spec("EluGrad", [F32, F64]),
+    _grad_op_spec("SeluGrad", [F32, F64]),
+    _grad_op_spec("SoftplusGrad", [F32, F64], domain="any"),
+    _grad_op_spec("SoftsignGrad", [F32, F64], domain="any"),
+    _grad_op_spec("LeakyReluGrad", [F32, F64], alpha=0.3),
+    OpSpec(
+        "LogSoftmax",
+        tf.nn.log_softmax,
+        reference=ref.log_softmax,
+        shapes=[(3, 5)],
+        dtypes=[F32, F64, F16],
+        cases=[
+            (
+                [np.array([[-np.inf, 0.0, 1.0], [1000.0, 0.0, -1000.0]], np.float64)],
+                ref.log_softmax(np.array([[-np.inf, 0.0, 1.0], [1000.0, 0.0, -1000.0]])),
+            )
+        ],
+        shape_cases=[
+            ShapeCase([[2, 3]], expected=[2, 3]),
+            ShapeCase([[None, 3]], expected=[None, 3]),
+            ShapeCase([None], expected=None),
+            ShapeCase([[]], error="Shape must be at least rank 1 but is rank 0"),
+        ],
+    ),
+    OpSpec(
+        "LogSoftmax",
+        lambda x: tf.nn.log_softmax(x, axis=0),
+        reference=lambda x: ref.log_softmax(x, axis=0),
+        shapes=[(3, 2, 4)],
+        dtypes=[F64],
+        shape_cases=[ShapeCase([[3, None, 4]], expected=[3, None, 4])],
+        id="LogSoftmax_axis_0",
+    ),
+    OpSpec(
+        "SoftmaxCrossEntropyWithLogits",
+        lambda x, y: list(raw("SoftmaxCrossEntropyWithLogits", x, y)),
+        reference=ref.softmax_xent,
+        shapes=[(3, 4), (3, 4)],
+        dtypes=[F32, F64, F16],
+        shape_cases=[
+            ShapeCase([[2, 3], [2, 3]], expected=[2]),
+            ShapeCase([[None, 3], [2, None]], expected=[2]),
+            ShapeCase([None, None], expected=[None]),
+            ShapeCase([[2, 3], [1, 3]], expected=[2]),
+            ShapeCase([[3], [3]], error="Shape must be broadcasted with rank 2, but is rank 1"),
+            ShapeCase([[2, 3], [2, 4]], error="Dimensions must be equal, but are 3 and 4"),
+        ],
+    ),
+    OpSpec(
+        "SoftmaxCrossEntropyWithLogits",
+        lambda x, y: list(raw("SoftmaxCrossEntropyWithLogits", x, y)),
+        reference=ref.softmax_xent,
+        shapes=[(3, 4), (1, 4)],
+        dtypes=[F64],
+        id="SoftmaxCrossEntropyWithLogits_broadcast",
+    ),
+    OpSpec(
+        "SparseSoftmaxCrossEntropyWithLogits",
+        lambda x, y: list(raw("SparseSoftmaxCrossEntropyWithLogits", x, y)),
+        cases=[
+            (
+                [np.array([[1.0, 2.0, 3.0], [1.0, 1.0, -1.0]]), np.array([2, 0])],
+                ref.sparse_softmax_xent(
+                    np.array([[1.0, 2.0, 3.0], [1.0, 1.0, -1.0]]), np.array([2, 0])
+                ),
+            ),
+            (
+                [np.array([[1.0, 2.0], [0.5, 0.25]], np.float32), np.array([1, 1], np.int64)],
+                ref.sparse_softmax_xent(
+                    np.array([[1.0, 2.0], [0.5, 0.25]], np.float32), np.array([1, 1])
+                ),
+            ),
+        ],
+        shape_cases=[
+            ShapeCase([[2, 3], ([2], tf.int32)], expected=[2]),
+            ShapeCase([[None, 3], ([4], tf.int64)], expected=[4]),
+            ShapeCase([None, (None, tf.int32)], expected=[None]),
+            ShapeCase([[2, 3], ([3], tf.int32)], error="Dimensions must be equal, but are 2 and 3"),
+            ShapeCase([[3], ([3], tf.int32)], error="Shape must be rank 2 but is rank 1"),
+        ],
+    ),
+    OpSpec(
+        "L2Loss",
+        tf.nn.l2_loss,
+        reference=ref.l2_loss,
+        shapes=[(3, 4)],
+        dtypes=[F32, F64, F16],
+        cases=[([np.zeros((0, 3), np.float32)], np.float32(0.0))],
+        shape_cases=[
+            ShapeCase([[2, 3]], expected=[]),
+            ShapeCase([[None, 3]], expected=[]),
+            ShapeCase([None], expected=[]),
+        ],
+    ),
+    OpSpec(
+        "BiasAddGrad",
+        lambda g: raw("BiasAddGrad", g),
+        reference=ref.bias_add_grad,
+        shapes=[(2, 3, 4)],
+        dtypes=[F32, F64, F16, I32],
+        shape_cases=[
+            ShapeCase([[2, 3, 4]], expected=[4]),
+            ShapeCase([[None, None]], expected=[None]),
+            ShapeCase([None], expected=[None]),
+            ShapeCase([[3]], error="Shape must be at least rank 2 but is rank 1"),
+        ],
+    ),
+    OpSpec(
+        "BiasAddGrad",
+        lambda g: raw("BiasAddGrad", g, data_format="NCHW"),
+        reference=lambda g: ref.bias_add_grad(g, "NCHW"),
+        shapes=[(2, 3, 4, 5)],
+        dtypes=[F64],
+        shape_cases=[
+            ShapeCase([[2, 3, 4]], expected=[3]),
+            ShapeCase([[2, 3]], error="Shape must be at least rank 3 but is rank 2"),
+        ],
+        id="BiasAddGrad_NCHW",
     ),
 ]
 

@@ -103,6 +103,7 @@ register_op(
     shape=_placeholder_shape,
     kernel=_placeholder_kernel,
 )
+registry.not_differentiable("Placeholder", "placeholders have no inputs")
 
 
 def placeholder(dtype, shape=None, name=None):
@@ -132,6 +133,10 @@ def _placeholder_with_default_kernel(ctx, input):
     return input
 
 
+def _placeholder_with_default_grad(op, grad):
+    return [grad]
+
+
 register_op(
     "PlaceholderWithDefault",
     inputs=["input: dtype"],
@@ -139,6 +144,7 @@ register_op(
     attrs=["dtype: type", "shape: shape"],
     shape=_placeholder_with_default_shape,
     kernel=_placeholder_with_default_kernel,
+    grad=_placeholder_with_default_grad,
 )
 
 
@@ -194,6 +200,24 @@ def _fill_kernel(ctx, dims, value):
     return result
 
 
+def _reduce_sum_all(x):
+    """TF's `reduce_sum(x)`: Sum over a Const range of a static rank (`_ReductionDims`), or
+    over Range(0, Rank(x)); Sum and Range belong to the math family, built by type name."""
+    rank = x.shape.rank
+    if rank:
+        axes = op_builder.constant(np.arange(rank, dtype=np.int32), name="Const")
+    else:
+        axes = apply_op("Range", 0, shapes.rank(x), 1, name="range")
+    total = apply_op("Sum", x, axes, name="Sum")
+    total.set_shape([])
+    return total
+
+
+def _fill_grad(op, grad):
+    """The value feeds every element: its gradient is the sum of the output gradient."""
+    return [None, _reduce_sum_all(grad)]
+
+
 register_op(
     "Fill",
     inputs=["dims: index_type", "value: T"],
@@ -201,6 +225,7 @@ register_op(
     attrs=["T: type", "index_type: {int32, int64} = DT_INT32"],
     shape=_fill_shape,
     kernel=_fill_kernel,
+    grad=_fill_grad,
 )
 
 

@@ -1,26 +1,37 @@
 """Ops that gather and scatter by index: Gather (legacy), GatherV2, GatherNd, ScatterNd.
 
 `tf.gather_nd` with `batch_dims` is composed in `indexing.py`. Each op's shape function,
-kernel and registration sit together, with its builder below.
+kernel, gradient and registration sit together, with its builder below. Gather gradients
+are IndexedSlices (rows and their indices) when the gather is along axis 0, as in TF; the
+math ops they need (UnsortedSegmentSum, Range, Prod, Cast...) are built by type name.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import indexed_slices
 from ndflow.framework import op_builder
 from ndflow.framework import registry
 from ndflow.framework import tensor_shape
 from ndflow.framework import tensor_util
 from ndflow.ops import elementwise
+from ndflow.ops.array import constants
+from ndflow.ops.array import joining
+from ndflow.ops.array import rearranging
 from ndflow.ops.array import shape_inference as infer
+from ndflow.ops.array import shapes
+from ndflow.ops.array import sparse_gradients
 
 apply_op = op_builder.apply_op
 register_op = registry.register_op
 format_dims = elementwise.format_dims
 TensorShape = tensor_shape.TensorShape
+IndexedSlices = indexed_slices.IndexedSlices
+to_tensor = sparse_gradients.to_tensor
 
 
 def _invalid(message: str) -> errors.InvalidArgumentError:
@@ -73,6 +84,27 @@ def _gather_kernel(ctx, params, indices):
     return np.take(params, indices, axis=0)
 
 
+def _params_shape(params):
+    # params can be large, so TF colocates the shape computation with it.
+    with graph_lib.colocate_with(params):
+        return shapes.shape(params)
+
+
+def _row_slices(grad, params_shape, indices, indices_size):
+    """The gradient of an axis-0 gather: the gathered rows' gradients, one per index."""
+    values_shape = joining.concat([indices_size, params_shape[1:]], 0)
+    values = shapes.reshape(to_tensor(grad), values_shape)
+    indices = shapes.reshape(indices, indices_size)
+    return IndexedSlices(values, indices, params_shape)
+
+
+def _gather_grad(op, grad):
+    params_shape = _params_shape(op.inputs[0])
+    indices = op.inputs[1]
+    size = shapes.expand_dims(shapes.size(indices), 0)
+    return [_row_slices(grad, params_shape, indices, size), None]
+
+
 register_op(
     "Gather",
     inputs=["params: Tparams", "indices: Tindices"],
@@ -80,6 +112,7 @@ register_op(
     attrs=["validate_indices: bool = true", "Tparams: type", "Tindices: {int32, int64}"],
     shape=_gather_shape,
     kernel=_gather_kernel,
+    grad=_gather_grad,
 )
 
 
@@ -172,6 +205,114 @@ def _gather_v2_kernel(ctx, params, indices, axis, batch_dims):
     return _batched_take(params, indices, axis, batch_dims)
 
 
+def _gather_v2_batch_dims(op, indices) -> int:
+    batch_dims = int(op.attrs["batch_dims"])
+    if batch_dims >= 0:
+        return batch_dims
+    if indices.shape.rank is None:
+        raise ValueError(
+            "Currently, it is unsupported to take the gradient of tf.gather when batch_dims "
+            "< 0 and the rank of the indices is unknown. Please pass a positive batch_dims "
+            "or use tf.ensure_shape to update the shape of indices when calling tf.gather. "
+            f"Got batch_dims={batch_dims} and indices={indices}"
+        )
+    return batch_dims + indices.shape.rank
+
+
+def _gather_v2_grad(op, grad):
+    """Axis 0: IndexedSlices. Another axis: the gradient is transposed so the axis follows
+    the batch dims, summed into rows with UnsortedSegmentSum, and transposed back."""
+    params, indices, axis = op.inputs
+    params_shape = _params_shape(params)
+    indices_size = shapes.expand_dims(shapes.size(indices), 0)
+    axis_static = tensor_util.constant_value(axis)
+    batch_dims = _gather_v2_batch_dims(op, indices)
+    if axis_static is not None and int(axis_static) == 0:
+        return [_row_slices(grad, params_shape, indices, indices_size), None, None]
+    params_grad = _gather_axis_grad(grad, params_shape, indices, axis, batch_dims)
+    # Prevents mismatches in shapes when some tensor dimensions are zero.
+    params_grad = shapes.reshape(params_grad, shapes.shape(params))
+    return [params_grad, None, None]
+
+
+def _range(start, limit, delta=1):
+    return apply_op("Range", start, limit, delta, name="range")
+
+
+def _gather_axis_grad(grad, params_shape, indices, axis, batch_dims):
+    outer_shape = params_shape[:axis]
+    inner_shape = params_shape[axis:][1:]
+    values_shape = joining.concat([outer_shape, [-1], inner_shape], 0)
+    values_dims = shapes.size(values_shape)
+    axis_dims = shapes.size(outer_shape)
+    outer_batches = _range(0, batch_dims)
+    batch_axes = _range(batch_dims, axis_dims)
+    inner_axes = _range(apply_op("AddV2", axis_dims, 1, name="add"), values_dims)
+    values = shapes.reshape(to_tensor(grad), values_shape)
+    # Moves values[axis] up to values[batch_dims].
+    transpose_dims = joining.concat([outer_batches, [axis_dims], batch_axes, inner_axes], 0)
+    values_transpose = rearranging.transpose(values, transpose_dims)
+    params_shape_transpose = gather(params_shape, transpose_dims)
+    params_grad = _batch_gather_grad(
+        params_shape_transpose, values_transpose, indices, batch_dims, params_shape[axis]
+    )
+    shifted = apply_op("AddV2", batch_axes, 1, name="add")
+    invert_dims = joining.concat([outer_batches, shifted, [batch_dims], inner_axes], 0)
+    return rearranging.transpose(params_grad, invert_dims)
+
+
+def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_size):
+    """TF's `_BatchGatherGrad`: sums the values into the gathered axis, the batch dims
+    folded into it (indices offset per batch element)."""
+    indices_size = shapes.expand_dims(shapes.size(indices), 0)
+    if batch_dims:
+        values_shape = shapes.shape(values)
+        outer_shape = values_shape[:batch_dims]
+        inner_shape = values_shape[batch_dims:][1:]
+        batch_size = apply_op("Prod", outer_shape, [0], keep_dims=False)
+        flat_values_shape = joining.concat([[-1], inner_shape], 0)
+        gather_dim_size = apply_op("Mul", gather_dim_size, batch_size, name="mul")
+        indices = _batch_indices(params_shape, indices, batch_dims)
+        values = shapes.reshape(to_tensor(values), flat_values_shape)
+    indices = shapes.reshape(indices, indices_size)
+    params_grad = apply_op("UnsortedSegmentSum", values, indices, gather_dim_size)
+    if batch_dims:
+        full_shape = joining.concat([outer_shape, flat_values_shape], 0)
+        params_grad = shapes.reshape(params_grad, full_shape)
+    return params_grad
+
+
+def _cast(x, dtype):
+    if x.dtype.base_dtype == dtype:
+        return x
+    return apply_op("Cast", x, DstT=dtype, name="Cast")
+
+
+def _batch_indices(params_shape, indices, batch_dims):
+    """TF's `_GetBatchIndices`: indices offset by each batch element's start in the folded
+    (batch * axis) dimension."""
+    batch_indices = indices
+    dtype = indices.dtype.base_dtype
+    casted_params_shape = _cast(params_shape, dtype)
+    accum_dim_value = constants.ones((), dtype=dtype)
+    for dim in range(batch_dims, 0, -1):
+        dim_value = casted_params_shape[dim - 1]
+        accum_dim_value = apply_op("Mul", accum_dim_value, casted_params_shape[dim], name="mul")
+        start = constants.zeros((), dtype=dtype)
+        step = constants.ones((), dtype=dtype)
+        dim_indices = apply_op("Range", start, dim_value, step, name="range")
+        dim_indices = apply_op("Mul", dim_indices, accum_dim_value, name="mul")
+        leading = rearranging.tile([1], [dim - 1])
+        trailing = apply_op("Sub", shapes.rank(indices), dim, name="sub")
+        trailing = rearranging.tile([1], [trailing])
+        # TF's concat packs [dim_value] as int32, the type of the tiles, casting it.
+        entry = _cast(dim_value, dtypes.int32)
+        dim_shape = joining.concat([leading, [entry], trailing], axis=0)
+        reshaped = shapes.reshape(dim_indices, dim_shape)
+        batch_indices = apply_op("AddV2", batch_indices, reshaped, name="add")
+    return batch_indices
+
+
 register_op(
     "GatherV2",
     inputs=["params: Tparams", "indices: Tindices", "axis: Taxis"],
@@ -184,6 +325,7 @@ register_op(
     ],
     shape=_gather_v2_shape,
     kernel=_gather_v2_kernel,
+    grad=_gather_v2_grad,
 )
 
 
@@ -286,6 +428,19 @@ def _gather_nd_kernel(ctx, params, indices, bad_indices_policy):
     return result
 
 
+def _gather_nd_grad(op, grad):
+    """Scatters the gradient back (ScatterNd); single-column indices of a rank-2 index
+    tensor give an IndexedSlices of rows instead, as in TF."""
+    ref, indices = op.inputs
+    ref_shape = shapes.shape(ref, out_type=indices.dtype.base_dtype)
+    given = indices.shape
+    if given.rank == 2 and given.as_list()[-1] == 1:
+        return [IndexedSlices(grad, shapes.squeeze(indices, axis=-1), ref_shape), None]
+    policy = op.attrs["bad_indices_policy"]
+    ref_grad = apply_op("ScatterNd", indices, grad, ref_shape, bad_indices_policy=policy)
+    return [ref_grad, None]
+
+
 register_op(
     "GatherNd",
     inputs=["params: Tparams", "indices: Tindices"],
@@ -293,6 +448,7 @@ register_op(
     attrs=["Tparams: type", "Tindices: {int16, int32, int64}", "bad_indices_policy: string = ''"],
     shape=_gather_nd_shape,
     kernel=_gather_nd_kernel,
+    grad=_gather_nd_grad,
 )
 
 
@@ -398,6 +554,11 @@ def _scatter_zeros(shape, dtype):
     return np.zeros(shape, dtype=dtype)
 
 
+def _scatter_nd_grad(op, grad):
+    """Each update's gradient is the output gradient where it was added (GatherNd)."""
+    return [None, apply_op("GatherNd", grad, op.inputs[0]), None]
+
+
 register_op(
     "ScatterNd",
     inputs=["indices: Tindices", "updates: T", "shape: Tindices"],
@@ -405,6 +566,7 @@ register_op(
     attrs=["T: type", "Tindices: {int16, int32, int64}", "bad_indices_policy: string = ''"],
     shape=_scatter_nd_shape,
     kernel=_scatter_nd_kernel,
+    grad=_scatter_nd_grad,
 )
 
 

@@ -1,6 +1,9 @@
-"""Ops that join and split tensors: ConcatV2, Pack, Unpack, Split, SplitV; also `tf.meshgrid`.
+"""Ops that join and split tensors: ConcatV2, ConcatOffset (where each input of a concat
+starts), Pack, Unpack, Split, SplitV; also `tf.meshgrid`.
 
-Each op's shape function, kernel and registration sit together, with its builder below.
+Each op's shape function, kernel, gradient and registration sit together, with its builder
+below. Slice, GatherV2 and Where live in later modules of this family and the math ops
+(FloorMod, Sub...) in a later family; gradients build them by type name.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import numpy as np
 from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import indexed_slices
 from ndflow.framework import op_builder
 from ndflow.framework import registry
 from ndflow.framework import tensor_shape
+from ndflow.framework import tensor_util
 from ndflow.ops import elementwise
 from ndflow.ops.array import constants
 from ndflow.ops.array import passthrough
+from ndflow.ops.array import searching
 from ndflow.ops.array import shape_inference as infer
 from ndflow.ops.array import shapes
 
@@ -26,6 +32,10 @@ register_op = registry.register_op
 format_dims = elementwise.format_dims
 Tensor = graph_lib.Tensor
 TensorShape = tensor_shape.TensorShape
+IndexedSlices = indexed_slices.IndexedSlices
+
+# Above this many inputs TF's concat gradient splits with one SplitV instead of N Slices.
+_CONCAT_SLICE_LIMIT = 16
 
 
 def _invalid(message: str) -> errors.InvalidArgumentError:
@@ -116,6 +126,107 @@ def _concat_kernel(ctx, values, axis):
     return np.concatenate(values, axis=axis)
 
 
+def _concat_grad(op, grad):
+    """TF's `_ConcatGradHelper` for ConcatV2: each input's region of the gradient."""
+    values, concat_dim = list(op.inputs[:-1]), op.inputs[-1]
+    if isinstance(grad, IndexedSlices):
+        return _concat_slices_grad(grad, values, concat_dim) + [None]
+    return _concat_dense_grad(grad, values, concat_dim) + [None]
+
+
+def _non_negative_axis(concat_dim, first):
+    return apply_op("FloorMod", concat_dim, shapes.rank(first), name="mod")
+
+
+def _input_shapes(values):
+    """TF's `_ExtractInputShapes`: Const shapes when all are static, else one ShapeN."""
+    sizes = []
+    for value in values:
+        size = shapes.shape(value)
+        if size.op.type != "Const":
+            return shapes.shape_n(values)
+        sizes.append(size)
+    return sizes
+
+
+def _concat_dense_grad(grad, values, concat_dim):
+    axis = _non_negative_axis(concat_dim, values[0])
+    sizes = _input_shapes(values)
+    if len(sizes) > _CONCAT_SLICE_LIMIT:
+        along = apply_op("Slice", stack(sizes, axis=1), [axis, 0], [1, -1])
+        return split(grad, shapes.squeeze(along), axis, num=len(values))
+    offsets = apply_op("ConcatOffset", axis, sizes)
+    return [apply_op("Slice", grad, begin, size) for begin, size in zip(offsets, sizes)]
+
+
+def _concat_slices_grad(grad, values, concat_dim):
+    """An IndexedSlices gradient stays sparse: rows are split by index for axis 0, values
+    are sliced along the axis otherwise (TF needs the axis statically)."""
+    axis = _non_negative_axis(concat_dim, values[0])
+    static = tensor_util.constant_value(concat_dim)
+    if static is None:
+        raise ValueError("Can only compute IndexedSlices gradient with statically-known concat_dim")
+    static = int(static)
+    if static < 0:
+        rank = tensor_util.constant_value(shapes.rank(values[0]))
+        if rank is None:
+            raise ValueError(
+                "Can only compute IndexedSlices gradient with negative concat_dim when "
+                "first value rank is statically-known."
+            )
+        static %= int(rank)
+    sizes = [shapes.shape(value) for value in values]
+    if static > 0:
+        return _concat_slices_along(grad, sizes, axis)
+    return _concat_slices_by_row(grad, sizes, axis)
+
+
+def _concat_slices_along(grad, sizes, axis):
+    """Every input gets all the rows, with the values sliced along `axis` (> 0)."""
+    shape_of_shape = shapes.shape(sizes[0])
+    tail = apply_op("Sub", apply_op("Sub", shape_of_shape, axis, name="sub"), 1, name="sub")
+    mask = concat(
+        [
+            constants.zeros(shapes.expand_dims(axis, 0), dtype=dtypes.int32),
+            [1],
+            constants.zeros(tail, dtype=dtypes.int32),
+        ],
+        0,
+    )
+    begin = constants.zeros(shape_of_shape, dtype=dtypes.int32)
+    out_grads = []
+    for size in sizes:
+        size_tail = apply_op("Slice", size, [1], [-1])
+        new_values = apply_op("Slice", grad.values, begin, concat([[-1], size_tail], 0))
+        out_grads.append(IndexedSlices(new_values, grad.indices, size))
+        begin = apply_op("AddV2", begin, apply_op("Mul", size, mask, name="mul"), name="Add")
+    return out_grads
+
+
+def _concat_slices_by_row(grad, sizes, axis):
+    """Each input gets the rows whose index falls in its range, shifted to start at 0."""
+    index_dtype = grad.indices.dtype.base_dtype
+    start = op_builder.constant(0, dtype=index_dtype)
+    out_grads = []
+    for size in sizes:
+        rows = apply_op("GatherV2", size, axis, 0)
+        if rows.dtype.base_dtype != index_dtype:
+            rows = apply_op("Cast", rows, DstT=index_dtype, name="Cast")
+        end = apply_op("AddV2", start, rows, name="add")
+        inside = apply_op(
+            "LogicalAnd",
+            apply_op("GreaterEqual", grad.indices, start),
+            apply_op("Less", grad.indices, end),
+        )
+        selected = shapes.squeeze(searching.where_indices(inside), axis=[1])
+        picked = apply_op("GatherV2", grad.indices, selected, 0)
+        new_indices = apply_op("Sub", picked, start, name="sub")
+        new_values = apply_op("GatherV2", grad.values, selected, 0)
+        out_grads.append(IndexedSlices(new_values, new_indices, size))
+        start = end
+    return out_grads
+
+
 register_op(
     "ConcatV2",
     inputs=["values: N * T", "axis: Tidx"],
@@ -123,6 +234,7 @@ register_op(
     attrs=["N: int >= 2", "T: type", "Tidx: {int32, int64} = DT_INT32"],
     shape=_concat_shape,
     kernel=_concat_kernel,
+    grad=_concat_grad,
 )
 
 
@@ -152,6 +264,69 @@ def concat(values, axis, name="concat"):
                 raise ValueError(f"Shape {axis_tensor.shape} must have rank 0")
             return passthrough.identity(values[0], name=name)
     return apply_op("ConcatV2", list(values), axis, name=name)
+
+
+# ---------------------------------------------------------------------- ConcatOffset
+
+
+def _concat_offset_shape(op):
+    return [t.shape for t in op.inputs[1:]]
+
+
+def _summarize(vector) -> str:
+    """TF's `Tensor::SummarizeValue(10)` of an int vector: "2 5 4", "..." past ten."""
+    shown = " ".join(str(int(v)) for v in vector[:10])
+    return shown + ("..." if len(vector) > 10 else "")
+
+
+def _check_concat_offset_inputs(concat_dim, shape):
+    if np.ndim(concat_dim) != 0:
+        raise _invalid(
+            "Concat dim tensor should be a scalar integer, but got shape "
+            f"{format_dims(np.shape(concat_dim))}"
+        )
+    for index, value in enumerate(shape, start=1):
+        if np.ndim(value) != 1:
+            raise _invalid(
+                f"input {index} should be a vector, but got shape {format_dims(np.shape(value))}"
+            )
+
+
+def _concat_offset_kernel(ctx, concat_dim, shape):
+    """The offset of each input in the concatenation: zeros, but the running sum along the
+    axis (which may be negative)."""
+    _check_concat_offset_inputs(concat_dim, shape)
+    first, dims, given = np.asarray(shape[0]), np.size(shape[0]), int(concat_dim)
+    axis = given + dims if given < 0 else given
+    if not 0 <= axis < dims:
+        raise _invalid(f"Concat dim is out of range: {given} vs. {dims}")
+    other = np.arange(dims) != axis
+    for index, value in enumerate(shape):
+        if np.size(value) != dims:
+            raise _invalid(
+                f"input {index} should contain {dims} elements, but got {np.size(value)}"
+            )
+        if (np.asarray(value)[other] != first[other]).any():
+            raise _invalid(
+                f"All dimensions except {axis} must match. Input {index} has shape "
+                f"[{_summarize(value)}] and doesn't match input 0 with shape "
+                f"[{_summarize(first)}]."
+            )
+    lengths = np.array([value[axis] for value in shape], dtype=first.dtype)
+    offsets = np.zeros((len(shape), dims), dtype=first.dtype)
+    offsets[1:, axis] = np.cumsum(lengths)[:-1]
+    return list(offsets)
+
+
+register_op(
+    "ConcatOffset",
+    inputs=["concat_dim: int32", "shape: N * shape_type"],
+    outputs=["offset: N * shape_type"],
+    attrs=["N: int >= 2", "shape_type: {int32, int64} = DT_INT32"],
+    shape=_concat_offset_shape,
+    kernel=_concat_offset_kernel,
+)
+registry.not_differentiable("ConcatOffset", "it computes integer offsets")
 
 
 # ---------------------------------------------------------------------- Pack, Unpack
@@ -190,6 +365,10 @@ def _pack_kernel(ctx, values, axis):
     return np.stack(values, axis=axis)
 
 
+def _pack_grad(op, grad):
+    return unstack(grad, num=op.attrs["N"], axis=op.attrs["axis"])
+
+
 register_op(
     "Pack",
     inputs=["values: N * T"],
@@ -197,6 +376,7 @@ register_op(
     attrs=["N: int >= 1", "T: type", "axis: int = 0"],
     shape=_pack_shape,
     kernel=_pack_kernel,
+    grad=_pack_grad,
 )
 
 
@@ -256,6 +436,10 @@ def _unpack_kernel(ctx, value, num, axis):
     return list(np.moveaxis(value, axis, 0))
 
 
+def _unpack_grad(op, *grads):
+    return [stack(list(grads), axis=op.attrs["axis"])]
+
+
 register_op(
     "Unpack",
     inputs=["value: T"],
@@ -263,6 +447,7 @@ register_op(
     attrs=["num: int >= 0", "T: type", "axis: int = 0"],
     shape=_unpack_shape,
     kernel=_unpack_kernel,
+    grad=_unpack_grad,
 )
 
 
@@ -345,6 +530,10 @@ def _split_kernel(ctx, split_dim, value, num_split):
     return np.split(value, num_split, axis=axis)
 
 
+def _split_grad(op, *grads):
+    return [None, concat(list(grads), op.inputs[0])]
+
+
 register_op(
     "Split",
     inputs=["split_dim: int32", "value: T"],
@@ -352,6 +541,7 @@ register_op(
     attrs=["num_split: int >= 1", "T: type"],
     shape=_split_shape,
     kernel=_split_kernel,
+    grad=_split_grad,
 )
 
 
@@ -429,6 +619,10 @@ def _split_v_kernel(ctx, value, size_splits, split_dim, num_split):
     return np.split(value, np.cumsum(sizes)[:-1], axis=axis)
 
 
+def _split_v_grad(op, *grads):
+    return [concat(list(grads), op.inputs[2]), None, None]
+
+
 register_op(
     "SplitV",
     inputs=["value: T", "size_splits: Tlen", "split_dim: int32"],
@@ -436,6 +630,7 @@ register_op(
     attrs=["num_split: int >= 1", "T: type", "Tlen: {int8, int32, int64} = DT_INT64"],
     shape=_split_v_shape,
     kernel=_split_v_kernel,
+    grad=_split_v_grad,
 )
 
 

@@ -26,6 +26,10 @@ def _identity_kernel(ctx, input):
     return input
 
 
+def _identity_grad(op, grad):
+    return [grad]
+
+
 # ---------------------------------------------------------------------- Identity, IdentityN
 
 register_op(
@@ -35,6 +39,7 @@ register_op(
     attrs=["T: type"],
     shape=_same_shape,
     kernel=_identity_kernel,
+    grad=_identity_grad,
 )
 
 
@@ -62,6 +67,10 @@ def _identity_n_kernel(ctx, input):
     return list(input)
 
 
+def _identity_n_grad(op, *grads):
+    return list(grads)
+
+
 register_op(
     "IdentityN",
     inputs=["input: T"],
@@ -69,6 +78,7 @@ register_op(
     attrs=["T: list(type) >= 1"],
     shape=_identity_n_shape,
     kernel=_identity_n_kernel,
+    grad=_identity_n_grad,
 )
 
 
@@ -127,6 +137,7 @@ def _no_op_kernel(ctx):
 
 
 register_op("NoOp", shape=_no_op_shape, kernel=_no_op_kernel)
+registry.not_differentiable("NoOp", "it has no inputs or outputs")
 
 
 def no_op(name=None):
@@ -156,6 +167,14 @@ def _check_numerics_kernel(ctx, tensor, message):
     raise errors.InvalidArgumentError(None, None, f"{message} : Tensor had {found} values")
 
 
+def _check_numerics_grad(op, grad):
+    """The gradient passes through, checked for NaN and Inf in turn (TF's message)."""
+    message = (
+        f"Not a number (NaN) or infinity (Inf) values detected in gradient. {op.attrs['message']}"
+    )
+    return [check_numerics(grad, message)]
+
+
 register_op(
     "CheckNumerics",
     inputs=["tensor: T"],
@@ -163,6 +182,7 @@ register_op(
     attrs=["T: {bfloat16, half, float, double}", "message: string"],
     shape=_same_shape,
     kernel=_check_numerics_kernel,
+    grad=_check_numerics_grad,
     stateful=True,
 )
 
@@ -240,6 +260,9 @@ register_op(
     shape=_bitcast_shape,
     kernel=_bitcast_kernel,
 )
+# TF registers no gradient for Bitcast (its tf.gradients raises LookupError when a gradient
+# reaches one); ndflow declares it, so the gradient stops here instead.
+registry.not_differentiable("Bitcast", "reinterpreting bits has no derivative")
 
 
 def bitcast(input, type, name=None):

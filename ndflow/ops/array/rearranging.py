@@ -1,7 +1,8 @@
 """Ops that move or repeat elements: Transpose, ConjugateTranspose, InvertPermutation,
-ReverseV2, Tile, Pad, PadV2 and MirrorPad (REFLECT, SYMMETRIC).
+ReverseV2, Tile, Pad, PadV2, MirrorPad (REFLECT, SYMMETRIC) and MirrorPadGrad.
 
-Each op's shape function, kernel and registration sit together, with its builder below.
+Each op's shape function, kernel, gradient and registration sit together, with its builder
+below. Gradients that need math-family ops (Sum, Range, Cast...) build them by type name.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ import numpy as np
 
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import indexed_slices
 from ndflow.framework import op_builder
 from ndflow.framework import registry
 from ndflow.framework import tensor_shape
 from ndflow.framework import tensor_util
 from ndflow.ops import elementwise
+from ndflow.ops.array import joining
 from ndflow.ops.array import shape_inference as infer
+from ndflow.ops.array import shapes
+from ndflow.ops.array import slicing
 
 apply_op = op_builder.apply_op
 register_op = registry.register_op
 format_dims = elementwise.format_dims
 Tensor = graph_lib.Tensor
 TensorShape = tensor_shape.TensorShape
+IndexedSlices = indexed_slices.IndexedSlices
 
 
 def _invalid(message: str) -> errors.InvalidArgumentError:
@@ -85,6 +91,15 @@ def _conjugate_transpose_kernel(ctx, x, perm):
     return np.conj(result) if np.iscomplexobj(result) else result
 
 
+def _transpose_grad(op, grad):
+    """Unshuffles the gradient with the inverse permutation."""
+    return [transpose(grad, invert_permutation(op.inputs[1])), None]
+
+
+def _conjugate_transpose_grad(op, grad):
+    return [transpose(grad, invert_permutation(op.inputs[1]), conjugate=True), None]
+
+
 register_op(
     "Transpose",
     inputs=["x: T", "perm: Tperm"],
@@ -92,6 +107,7 @@ register_op(
     attrs=["T: type", "Tperm: {int32, int64} = DT_INT32"],
     shape=_transpose_shape,
     kernel=_transpose_kernel,
+    grad=_transpose_grad,
 )
 register_op(
     "ConjugateTranspose",
@@ -100,6 +116,7 @@ register_op(
     attrs=["T: type", "Tperm: {int32, int64} = DT_INT32"],
     shape=_transpose_shape,
     kernel=_conjugate_transpose_kernel,
+    grad=_conjugate_transpose_grad,
 )
 
 
@@ -225,6 +242,10 @@ def _reverse_kernel(ctx, tensor, axis):
     return np.flip(tensor, axis=axes) if axes else tensor
 
 
+def _reverse_grad(op, grad):
+    return [reverse(grad, op.inputs[1]), None]
+
+
 register_op(
     "ReverseV2",
     inputs=["tensor: T", "axis: Tidx"],
@@ -236,6 +257,7 @@ register_op(
     ],
     shape=_reverse_shape,
     kernel=_reverse_kernel,
+    grad=_reverse_grad,
 )
 
 
@@ -305,6 +327,31 @@ def _tile_kernel(ctx, input, multiples):
     return np.tile(input, reps) if reps else np.array(input)
 
 
+def _tile_grad(op, grad):
+    """Sums the gradient over the tiled copies: reshaped to interleaved (multiple, dim)
+    pairs, e.g. [2, 20, 3, 30] for multiples [2, 3] of a [20, 30] input, and reduced over
+    the even axes. An IndexedSlices gradient is first summed over rows modulo dim 0."""
+    multiples = op.inputs[1]
+    input_shape = shapes.shape(op.inputs[0], out_type=multiples.dtype.base_dtype)
+    pairs = transpose(joining.stack([multiples, input_shape]))
+    split_shape = shapes.reshape(pairs, [-1])
+    axes = apply_op("Range", 0, shapes.size(split_shape), 2, name="range")
+    if isinstance(grad, IndexedSlices):
+        grad, split_shape = _tile_rows_grad(grad, input_shape, split_shape)
+    input_grad = apply_op("Sum", shapes.reshape(grad, split_shape), axes, name="Sum")
+    input_grad.set_shape(op.inputs[0].shape)
+    return [input_grad, None]
+
+
+def _tile_rows_grad(grad, input_shape, split_shape):
+    rows = input_shape[0]
+    if rows.dtype.base_dtype != grad.indices.dtype.base_dtype:
+        rows = apply_op("Cast", rows, DstT=grad.indices.dtype.base_dtype, name="Cast")
+    segments = apply_op("FloorMod", grad.indices, rows)
+    dense = apply_op("UnsortedSegmentSum", grad.values, segments, rows)
+    return dense, joining.concat([[1], split_shape[1:]], axis=0)
+
+
 register_op(
     "Tile",
     inputs=["input: T", "multiples: Tmultiples"],
@@ -312,6 +359,7 @@ register_op(
     attrs=["T: type", "Tmultiples: {int32, int64} = DT_INT32"],
     shape=_tile_shape,
     kernel=_tile_kernel,
+    grad=_tile_grad,
 )
 
 
@@ -417,7 +465,23 @@ def _mirror_pad_kernel(ctx, input, paddings, mode):
     return np.pad(input, pairs, mode=mode.lower())
 
 
+def _pad_grad(op, grad):
+    """Slices the input's region out of the gradient: begin is the first paddings column.
+    PadV2's constant value gets no gradient, as in TF."""
+    x, paddings = op.inputs[0], op.inputs[1]
+    pad_before = slicing.slice(paddings, [0, 0], joining.stack([shapes.rank(x), 1]))
+    begin = shapes.reshape(pad_before, [-1])
+    sizes = shapes.shape(x, out_type=begin.dtype.base_dtype)
+    x_grad = slicing.slice(grad, begin, sizes)
+    return [x_grad] + [None] * (len(op.inputs) - 1)
+
+
+def _mirror_pad_grad(op, grad):
+    return [apply_op("MirrorPadGrad", grad, op.inputs[1], mode=op.attrs["mode"]), None]
+
+
 _PAD_ATTRS = ["T: type", "Tpaddings: {int32, int64} = DT_INT32"]
+_MIRROR_ATTRS = _PAD_ATTRS + ["mode: {'REFLECT', 'SYMMETRIC'}"]
 
 register_op(
     "Pad",
@@ -426,6 +490,7 @@ register_op(
     attrs=_PAD_ATTRS,
     shape=_pad_shape,
     kernel=_pad_kernel,
+    grad=_pad_grad,
 )
 register_op(
     "PadV2",
@@ -434,14 +499,16 @@ register_op(
     attrs=_PAD_ATTRS,
     shape=_pad_shape,
     kernel=_pad_v2_kernel,
+    grad=_pad_grad,
 )
 register_op(
     "MirrorPad",
     inputs=["input: T", "paddings: Tpaddings"],
     outputs=["output: T"],
-    attrs=_PAD_ATTRS + ["mode: {'REFLECT', 'SYMMETRIC'}"],
+    attrs=_MIRROR_ATTRS,
     shape=_pad_shape,
     kernel=_mirror_pad_kernel,
+    grad=_mirror_pad_grad,
 )
 
 
@@ -507,3 +574,95 @@ def _partial_paddings(paddings):
     if isinstance(paddings, (list, tuple)):
         return [_partial_paddings(item) for item in paddings]
     return paddings
+
+
+# ---------------------------------------------------------------------- MirrorPadGrad
+
+
+def _mirror_pad_grad_shape(op):
+    """TF's MirrorPadGrad shape function: each dim shrinks by its two paddings."""
+    paddings = infer.require_rank(op.inputs[1].shape, 2)
+    rank = paddings.as_list()[0]
+    if rank is None:
+        return [infer.unknown()]
+    given = infer.require_rank(op.inputs[0].shape, rank)
+    infer.merge_shapes(paddings, TensorShape([rank, 2]))
+    values = infer.static_value(op.inputs[1])
+    if values is None:
+        return [infer.unknown(rank)]
+    if (values < 0).any():
+        raise infer.ShapeError("Paddings must be non-negative")
+    dims = given.as_list()
+    return [TensorShape([_shrunk_dim(d, int(values[i].sum())) for i, d in enumerate(dims)])]
+
+
+def _shrunk_dim(dim, amount):
+    if dim is None:
+        return None
+    if amount > dim:
+        raise infer.ShapeError(f"Negative dimension size caused by subtracting {amount} from {dim}")
+    return dim - amount
+
+
+def _check_mirror_grad_paddings(pairs, shape, mode):
+    for (before, after), dim in zip(pairs, shape):
+        if before < 0 or after < 0:
+            raise _invalid(f"Paddings must be non-negative: {before}, {after}")
+        if before + after >= dim:
+            raise _invalid(
+                "Total paddings must be less than the input dimension size: "
+                f"{before + after} was not less than {dim}"
+            )
+        size = dim - before - after
+        if mode == "SYMMETRIC" and (before > size or after > size):
+            raise _invalid(
+                "paddings must be no greater than the output dimension size: "
+                f"{before}, {after} greater than {size}"
+            )
+        if mode == "REFLECT" and (before >= size or after >= size):
+            raise _invalid(
+                "paddings must be less than the output dimension size: "
+                f"{before}, {after} not less than {size}"
+            )
+
+
+def _mirror_sources(before, size, after, offset):
+    """For each padded position along one axis, the unpadded position it mirrors."""
+    position = np.arange(before + size + after) - before
+    left = -position - 1 + offset
+    right = 2 * size - 1 - position - offset
+    return np.where(position < 0, left, np.where(position >= size, right, position))
+
+
+def _mirror_pad_grad_kernel(ctx, input, paddings, mode):
+    """Adds each padded element's gradient back onto the element it mirrors, axis by axis."""
+    if np.ndim(input) > 5:
+        raise errors.UnimplementedError(None, None, f"inputs rank not in [0,5]: {np.ndim(input)}")
+    pairs = _check_paddings(input, paddings, " ")
+    _check_mirror_grad_paddings(pairs, np.shape(input), mode)
+    offset = 1 if mode == "REFLECT" else 0
+    result = np.asarray(input)
+    for axis, (before, after) in enumerate(pairs):
+        if not before and not after:
+            continue
+        moved = np.moveaxis(result, axis, 0)
+        size = moved.shape[0] - before - after
+        folded = np.zeros((size,) + moved.shape[1:], dtype=moved.dtype)
+        np.add.at(folded, _mirror_sources(before, size, after, offset), moved)
+        result = np.moveaxis(folded, 0, axis)
+    return np.array(result)
+
+
+def _mirror_pad_grad_grad(op, grad):
+    return [apply_op("MirrorPad", grad, op.inputs[1], mode=op.attrs["mode"]), None]
+
+
+register_op(
+    "MirrorPadGrad",
+    inputs=["input: T", "paddings: Tpaddings"],
+    outputs=["output: T"],
+    attrs=_MIRROR_ATTRS,
+    shape=_mirror_pad_grad_shape,
+    kernel=_mirror_pad_grad_kernel,
+    grad=_mirror_pad_grad_grad,
+)

@@ -60,6 +60,7 @@ register_op(
     shape=_where_shape,
     kernel=_where_kernel,
 )
+registry.not_differentiable("Where", "it computes integer coordinates")
 
 
 def where_indices(condition, name=None):
@@ -114,6 +115,9 @@ register_op(
     shape=_unique_shape,
     kernel=_unique_kernel,
 )
+# TF registers no gradient for Unique (its tf.gradients raises LookupError when a gradient
+# reaches `y`); ndflow declares it, so the gradient stops here instead.
+registry.not_differentiable("Unique", "selecting the distinct values has no gradient in TF")
 
 
 def unique(x, out_idx=dtypes.int32, name=None):

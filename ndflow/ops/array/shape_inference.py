@@ -20,29 +20,11 @@ format_shape = shape_errors.format_shape
 require_rank = shape_errors.require_rank
 require_rank_at_least = shape_errors.require_rank_at_least
 require_rank_at_most = shape_errors.require_rank_at_most
+merge_shapes = shape_errors.merge_shapes
 
 
 def unknown(rank=None) -> TensorShape:
     return tensor_shape.unknown_shape(rank)
-
-
-def merge_shapes(a: TensorShape, b: TensorShape) -> TensorShape:
-    """TF's `Merge` of two shapes: "Dimension 1 in both shapes must be equal, but are ..."."""
-    if a.rank is None:
-        return b
-    if b.rank is None:
-        return a
-    if a.rank != b.rank:
-        raise ShapeError(f"Shapes must be equal rank, but are {a.rank} and {b.rank}")
-    merged = []
-    for index, (x, y) in enumerate(zip(a.as_list(), b.as_list())):
-        if x is not None and y is not None and x != y:
-            raise ShapeError(
-                f"Dimension {index} in both shapes must be equal, but are {x} and "
-                f"{y}. Shapes are {format_shape(a)} and {format_shape(b)}."
-            )
-        merged.append(x if x is not None else y)
-    return TensorShape(merged)
 
 
 def with_value(dim, value: int):

@@ -1,7 +1,8 @@
-"""Shape ops: Shape, ShapeN, Size, Rank, Reshape, ExpandDims, Squeeze, BroadcastTo, BroadcastArgs.
+"""Shape ops: Shape, ShapeN, Size, Rank, Reshape, ExpandDims, Squeeze, BroadcastTo,
+BroadcastArgs, and BroadcastGradientArgs (the reduction axes of a broadcasting op's gradient).
 
-Also `tf.broadcast_static_shape`, which needs no op. Each op's shape function, kernel and
-registration sit together, with its builder below.
+Also `tf.broadcast_static_shape`, which needs no op. Each op's shape function, kernel,
+gradient and registration sit together, with its builder below.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ndflow.framework import registry
 from ndflow.framework import tensor_shape
 from ndflow.ops import elementwise
 from ndflow.ops.array import shape_inference as infer
+from ndflow.ops.array import sparse_gradients
 
 apply_op = op_builder.apply_op
 register_op = registry.register_op
@@ -290,6 +292,25 @@ def _reshape_kernel(ctx, tensor, shape):
     return np.reshape(tensor, _reshape_target(np.shape(tensor), sizes))
 
 
+def _reshape_grad(op, grad):
+    """The gradient takes the input's shape back. With one unknown dim (and no zero dim) it
+    is a -1 in a constant shape, avoiding a Shape op, as TF does."""
+    dense = sparse_gradients.to_tensor(grad)
+    given = op.inputs[0].shape
+    if given.rank is not None and not given.is_fully_defined():
+        dims = given.as_list()
+        unknown = [index for index, dim in enumerate(dims) if dim is None]
+        if len(unknown) == 1 and 0 not in dims:
+            dims[unknown[0]] = -1
+            return [reshape(dense, dims), None]
+    return [reshape(dense, shape(op.inputs[0])), None]
+
+
+def _reshape_to_input(op, grad):
+    """TF's `_ReshapeToInput`: the gradient in the shape of the op's first input."""
+    return reshape(sparse_gradients.to_tensor(grad), shape(op.inputs[0]))
+
+
 register_op(
     "Reshape",
     inputs=["tensor: T", "shape: Tshape"],
@@ -297,6 +318,7 @@ register_op(
     attrs=["T: type", "Tshape: {int32, int64} = DT_INT32"],
     shape=_reshape_shape,
     kernel=_reshape_kernel,
+    grad=_reshape_grad,
 )
 
 
@@ -347,6 +369,10 @@ def _expand_dims_kernel(ctx, input, dim):
     return np.expand_dims(input, axis + rank + 1 if axis < 0 else axis)
 
 
+def _expand_dims_grad(op, grad):
+    return [_reshape_to_input(op, grad), None]
+
+
 register_op(
     "ExpandDims",
     inputs=["input: T", "dim: Tdim"],
@@ -354,6 +380,7 @@ register_op(
     attrs=["T: type", "Tdim: {int32, int64} = DT_INT32"],
     shape=_expand_dims_shape,
     kernel=_expand_dims_kernel,
+    grad=_expand_dims_grad,
 )
 
 
@@ -440,6 +467,10 @@ def _squeeze_kernel(ctx, input, squeeze_dims):
     return np.squeeze(input, axis=tuple(axes))
 
 
+def _squeeze_grad(op, grad):
+    return [_reshape_to_input(op, grad)]
+
+
 register_op(
     "Squeeze",
     inputs=["input: T"],
@@ -447,6 +478,7 @@ register_op(
     attrs=["T: type", "squeeze_dims: list(int) >= 0 = []"],
     shape=_squeeze_shape,
     kernel=_squeeze_kernel,
+    grad=_squeeze_grad,
 )
 
 
@@ -522,6 +554,21 @@ def _broadcast_to_kernel(ctx, input, shape):
     return np.array(np.broadcast_to(input, target))
 
 
+def _broadcast_to_grad(op, grad):
+    """Sums the gradient over the broadcast axes (BroadcastGradientArgs), kept, and reshapes
+    it to the input's shape. A target shape that folds to constants is rebuilt as a Const,
+    as TF does; Sum is the math family's, built by type name."""
+    value, target = op.inputs
+    shape_dtype = target.dtype.base_dtype
+    value_shape = shape(value, out_type=shape_dtype)
+    static = infer.static_value(target)
+    if static is not None and np.ndim(static) == 1:
+        target = op_builder.constant(static.tolist(), dtype=shape_dtype)
+    _, axes = apply_op("BroadcastGradientArgs", target, value_shape)
+    summed = apply_op("Sum", grad, axes, keep_dims=True, name="Sum")
+    return [reshape(summed, value_shape), None]
+
+
 register_op(
     "BroadcastTo",
     inputs=["input: T", "shape: Tidx"],
@@ -529,6 +576,7 @@ register_op(
     attrs=["T: type", "Tidx: {int32, int64} = DT_INT32"],
     shape=_broadcast_to_shape,
     kernel=_broadcast_to_kernel,
+    grad=_broadcast_to_grad,
 )
 
 
@@ -579,6 +627,7 @@ register_op(
     shape=_broadcast_args_shape,
     kernel=_broadcast_args_kernel,
 )
+registry.not_differentiable("BroadcastArgs", "it computes an integer shape")
 
 
 def broadcast_dynamic_shape(shape_x, shape_y):
@@ -595,6 +644,42 @@ def broadcast_dynamic_shape(shape_x, shape_y):
     <tf.Tensor 'BroadcastArgs:0' shape=(2,) dtype=int32>
     """
     return apply_op("BroadcastArgs", shape_x, shape_y)
+
+
+def _broadcast_gradient_args_shape(op):
+    for tensor in op.inputs:
+        infer.require_rank(tensor.shape, 1)
+    return [TensorShape([None]), TensorShape([None])]
+
+
+def _broadcast_gradient_args_kernel(ctx, s0, s1):
+    """TF's `BCast::grad_{x,y}_reduce_idx`: for each input, the output axes where its
+    (1-extended) dim is 1. Equal shapes need no reduction at all (TF's fast path)."""
+    for index, value in enumerate((s0, s1)):
+        if np.ndim(value) != 1:
+            raise _invalid(f"In[{index}] must be a vector.{format_dims(np.shape(value))}")
+    dtype = np.asarray(s0).dtype
+    x, y = [int(d) for d in s0], [int(d) for d in s1]
+    if x == y:
+        return np.zeros([0], dtype), np.zeros([0], dtype)
+    rank = max(len(x), len(y))
+    x_dims = np.array([1] * (rank - len(x)) + x, dtype=np.int64)
+    y_dims = np.array([1] * (rank - len(y)) + y, dtype=np.int64)
+    clash = (x_dims != y_dims) & (x_dims != 1) & (y_dims != 1)
+    if clash.any():
+        raise _invalid(f"Incompatible shapes: {format_dims(x)} vs. {format_dims(y)}")
+    return np.flatnonzero(x_dims == 1).astype(dtype), np.flatnonzero(y_dims == 1).astype(dtype)
+
+
+register_op(
+    "BroadcastGradientArgs",
+    inputs=["s0: T", "s1: T"],
+    outputs=["r0: T", "r1: T"],
+    attrs=["T: {int32, int64} = DT_INT32"],
+    shape=_broadcast_gradient_args_shape,
+    kernel=_broadcast_gradient_args_kernel,
+)
+registry.not_differentiable("BroadcastGradientArgs", "it computes integer reduction axes")
 
 
 def broadcast_static_shape(shape_x, shape_y):

@@ -1,4 +1,5 @@
-"""Slicing ops: Slice and StridedSlice (all five mask attrs), and the spec behind `t[...]`.
+"""Slicing ops: Slice, StridedSlice (all five mask attrs), StridedSliceGrad (StridedSlice's
+gradient, which scatters back into zeros), and the spec behind `t[...]`.
 
 StridedSlice's shape function and kernel share one port of TF's `ValidateStridedSliceOp`:
 the sparse spec (with an ellipsis and new axes) is expanded to one entry per input dim,
@@ -19,10 +20,12 @@ from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
 from ndflow.framework import registry
 from ndflow.framework import tensor_shape
+from ndflow.framework import tensor_util
 from ndflow.ops import elementwise
 from ndflow.ops.array import constants
 from ndflow.ops.array import joining
 from ndflow.ops.array import shape_inference as infer
+from ndflow.ops.array import shapes
 
 apply_op = op_builder.apply_op
 register_op = registry.register_op
@@ -107,6 +110,23 @@ def _slice_kernel(ctx, input, begin, size):
     return np.array(np.asarray(input)[_slice_bounds(input, begin, size)])
 
 
+def _slice_grad(op, grad):
+    """Pads the gradient back to the input's shape: `begin` zeros before each dim and
+    `shape - size - begin` after (Pad is built by type name: rearranging.py comes later)."""
+    input_vec, begin_vec = op.inputs[0], op.inputs[1]
+    input_rank = shapes.rank(input_vec)
+    index_dtype = begin_vec.dtype.base_dtype
+    slice_size = shapes.shape(op.outputs[0], out_type=index_dtype)
+    pad_shape = joining.stack([input_rank, 1])
+    before_pad = shapes.reshape(begin_vec, pad_shape)
+    input_size = shapes.shape(input_vec, out_type=index_dtype)
+    beyond = apply_op("Sub", input_size, slice_size, name="sub")
+    after = apply_op("Sub", beyond, begin_vec, name="sub")
+    after_pad = shapes.reshape(after, pad_shape)
+    paddings = joining.concat([before_pad, after_pad], 1)
+    return [apply_op("Pad", grad, paddings), None, None]
+
+
 register_op(
     "Slice",
     inputs=["input: T", "begin: Index", "size: Index"],
@@ -114,6 +134,7 @@ register_op(
     attrs=["T: type", "Index: {int32, int64}"],
     shape=_slice_shape,
     kernel=_slice_kernel,
+    grad=_slice_grad,
 )
 
 
@@ -352,21 +373,87 @@ def _strided_slice_kernel(ctx, input, begin, end, strides, **attrs):
     return np.array(array[index]).reshape(final)
 
 
+_MASK_NAMES = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+_MASK_ATTRS = [f"{name}: int = 0" for name in _MASK_NAMES]
+
+
+def _static_or_tensor(tensor):
+    """The constant value of a tensor when the graph fixes it (TF's gradient bakes it into
+    the StridedSliceGrad as a Const), else the tensor."""
+    value = tensor_util.constant_value(tensor)
+    return tensor if value is None else value
+
+
+def _strided_slice_grad(op, grad):
+    begin = op.inputs[1]
+    # StridedSliceGrad takes the shape in the dtype of begin, end and strides.
+    x = shapes.shape(op.inputs[0], out_type=begin.dtype.base_dtype)
+    spec = [_static_or_tensor(t) for t in [x] + list(op.inputs[1:])]
+    masks = {name: op.attrs[name] for name in _MASK_NAMES}
+    return [apply_op("StridedSliceGrad", *spec, grad, **masks), None, None, None]
+
+
 register_op(
     "StridedSlice",
     inputs=["input: T", "begin: Index", "end: Index", "strides: Index"],
     outputs=["output: T"],
-    attrs=[
-        "T: type",
-        "Index: {int16, int32, int64}",
-        "begin_mask: int = 0",
-        "end_mask: int = 0",
-        "ellipsis_mask: int = 0",
-        "new_axis_mask: int = 0",
-        "shrink_axis_mask: int = 0",
-    ],
+    attrs=["T: type", "Index: {int16, int32, int64}"] + _MASK_ATTRS,
     shape=_strided_slice_shape,
     kernel=_strided_slice_kernel,
+    grad=_strided_slice_grad,
+)
+
+
+# ---------------------------------------------------------------------- StridedSliceGrad
+
+
+def _strided_slice_grad_shape(op):
+    return [infer.shape_from_shape_tensor(op.inputs[0])]
+
+
+def _grad_target_dims(shape) -> list:
+    if np.ndim(shape) != 1:
+        raise _invalid(f"shape must be 1-D, got shape.shape = {format_dims(np.shape(shape))}")
+    dims = [int(d) for d in shape]
+    for dim in dims:
+        if dim < 0:
+            raise _invalid(f"Dimension {dim} must be >= 0")
+    return dims
+
+
+def _strided_slice_grad_kernel(ctx, shape, begin, end, strides, dy, **attrs):
+    """Zeros of `shape` with `dy` written where StridedSlice would have read it."""
+    dims = _grad_target_dims(shape)
+    _check_spec_shapes(begin, end, strides)
+    values = [[int(v) for v in spec] for spec in (begin, end, strides)]
+    try:
+        final, dense = validate_strided_slice(dims, *values, _op_masks(attrs))
+    except infer.ShapeError as err:
+        raise _invalid(str(err)) from None
+    dy = np.asarray(dy)
+    if tuple(final) != dy.shape:
+        raise _invalid(f"shape of dy was {format_dims(dy.shape)} instead of {format_dims(final)}")
+    result = np.zeros(dims, dtype=dy.dtype) if dy.dtype != object else np.full(dims, b"", object)
+    index = tuple(_python_index(dense, i) for i in range(len(dims)))
+    result[index] = dy.reshape(np.shape(result[index]))
+    return result
+
+
+def _strided_slice_grad_grad(op, grad):
+    """The gradient of the scatter is the slice again, of the incoming gradient."""
+    begin, end, strides = op.inputs[1:4]
+    masks = {name: op.attrs[name] for name in _MASK_NAMES}
+    return [None, None, None, None, strided_slice(grad, begin, end, strides, **masks)]
+
+
+register_op(
+    "StridedSliceGrad",
+    inputs=["shape: Index", "begin: Index", "end: Index", "strides: Index", "dy: T"],
+    outputs=["output: T"],
+    attrs=["T: type", "Index: {int32, int64}"] + _MASK_ATTRS,
+    shape=_strided_slice_grad_shape,
+    kernel=_strided_slice_grad_kernel,
+    grad=_strided_slice_grad_grad,
 )
 
 

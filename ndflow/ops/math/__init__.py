@@ -1,4 +1,4 @@
-"""Math ops: cwise arithmetic, division, comparisons and selection, casts, sequences,
+"""Math ops: cwise arithmetic, complex parts, division, comparisons and selection, casts, sequences,
 reductions and scans, matrix products, segment reductions, sorting and bitwise ops.
 
 Importing this package registers every math op and installs TF's Python operators on
@@ -8,11 +8,14 @@ math.add(...)`).
 
 from __future__ import annotations
 
+from ndflow.ops.math import arithmetic
 from ndflow.ops.math import bitwise
 from ndflow.ops.math import cast as cast_lib
 from ndflow.ops.math import comparison
+from ndflow.ops.math import complex as complex_lib
 from ndflow.ops.math import cwise
 from ndflow.ops.math import division
+from ndflow.ops.math import einsum as einsum_lib
 from ndflow.ops.math import matmul as matmul_lib
 from ndflow.ops.math import operators  # noqa: F401 - importing it installs the operators
 from ndflow.ops.math import reduction
@@ -20,18 +23,22 @@ from ndflow.ops.math import segment
 from ndflow.ops.math import sequence
 from ndflow.ops.math import sorting
 
+# arithmetic.py
+add = arithmetic.add
+subtract = arithmetic.subtract
+multiply = arithmetic.multiply
+maximum = arithmetic.maximum
+minimum = arithmetic.minimum
+squared_difference = arithmetic.squared_difference
+pow = arithmetic.pow  # noqa: A001 - TF's public name
+atan2 = arithmetic.atan2
+scalar_mul = arithmetic.scalar_mul
+add_n = arithmetic.add_n
+accumulate_n = arithmetic.accumulate_n
+polygamma = arithmetic.polygamma
+zeta = arithmetic.zeta
+
 # cwise.py
-add = cwise.add
-subtract = cwise.subtract
-multiply = cwise.multiply
-maximum = cwise.maximum
-minimum = cwise.minimum
-squared_difference = cwise.squared_difference
-pow = cwise.pow  # noqa: A001 - TF's public name
-atan2 = cwise.atan2
-scalar_mul = cwise.scalar_mul
-add_n = cwise.add_n
-accumulate_n = cwise.accumulate_n
 negative = cwise.negative
 abs = cwise.abs  # noqa: A001 - TF's public name
 sign = cwise.sign
@@ -64,7 +71,13 @@ reciprocal = cwise.reciprocal
 is_nan = cwise.is_nan
 is_inf = cwise.is_inf
 is_finite = cwise.is_finite
-conj = cwise.conj
+
+# complex.py
+conj = complex_lib.conj
+real = complex_lib.real
+imag = complex_lib.imag
+angle = complex_lib.angle
+complex = complex_lib.complex  # noqa: A001 - TF's public name
 
 # division.py
 divide = division.divide
@@ -126,9 +139,9 @@ argmin = reduction.argmin
 cumsum = reduction.cumsum
 cumprod = reduction.cumprod
 
-# matmul.py
+# matmul.py, einsum.py
 matmul = matmul_lib.matmul
-einsum = matmul_lib.einsum
+einsum = einsum_lib.einsum
 
 # segment.py
 segment_sum = segment.segment_sum

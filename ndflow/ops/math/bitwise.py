@@ -1,12 +1,13 @@
 """Bitwise ops on integers: BitwiseAnd/Or/Xor, Invert, LeftShift and RightShift
-(`tf.bitwise.*`). Shift amounts are clamped to [0, bits - 1], as TF's kernels do; right
-shifts of signed values are arithmetic.
+(`tf.bitwise.*`), none differentiable. Shift amounts are clamped to [0, bits - 1], as TF's
+kernels do; right shifts of signed values are arithmetic.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ndflow.framework import registry
 from ndflow.ops import elementwise
 
 _INTEGER = elementwise.INTEGER
@@ -34,6 +35,8 @@ for _name, _fn, _commutative in [
 ]:
     elementwise.register_binary(_name, _fn, _INTEGER, commutative=_commutative)
 elementwise.register_unary("Invert", np.invert, _INTEGER)
+for _name in ("BitwiseAnd", "BitwiseOr", "BitwiseXor", "LeftShift", "RightShift", "Invert"):
+    registry.not_differentiable(_name, "a bitwise op on integers")
 
 _EXAMPLE = {"example": "[1, 6]", "other": "3", "result": "int32"}
 

@@ -106,6 +106,27 @@ def _cast_kernel(ctx, x, SrcT, DstT, Truncate):
     return cast_array(x, target, Truncate)
 
 
+_FLOATING = frozenset(
+    [
+        dtypes.float16,
+        dtypes.float32,
+        dtypes.float64,
+        dtypes.bfloat16,
+        dtypes.complex64,
+        dtypes.complex128,
+    ]
+)
+
+
+def _cast_grad(op, grad):
+    """TF's `_CastGrad`: grad cast back to the source type, between float and complex types
+    only (None to or from integers and bools)."""
+    source = op.inputs[0].dtype.base_dtype
+    if source in _FLOATING and grad.dtype.base_dtype in _FLOATING:
+        return [cast(grad, source)]
+    return [None]
+
+
 registry.register_op(
     "Cast",
     inputs=["x: SrcT"],
@@ -113,6 +134,7 @@ registry.register_op(
     attrs=["SrcT: type", "DstT: type", "Truncate: bool = false"],
     shape=elementwise.unary_shape,
     kernel=_cast_kernel,
+    grad=_cast_grad,
 )
 
 

@@ -1,5 +1,8 @@
 """Comparisons and selection: Less..GreaterEqual, Equal/NotEqual, LogicalAnd/Or/Not, Select
 (TF1's `tf.where`, with its rank-1 condition rule), SelectV2 (broadcasting) and ClipByValue.
+
+Comparisons and logical ops have no gradient (bool outputs); Select, SelectV2 and ClipByValue
+route the incoming gradient to the chosen input, as TF's gradients do.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ for _name, _fn in [
     ("GreaterEqual", np.greater_equal),
 ]:
     elementwise.register_binary(_name, _fn, _ORDERED, out_type="bool")
+    registry.not_differentiable(_name, "a comparison: bool output, piecewise constant")
 
 less = elementwise.binary_builder("Less", "less", result="bool")
 less_equal = elementwise.binary_builder("LessEqual", "less_equal", result="bool")
@@ -85,6 +89,7 @@ for _name, _fn, _fallback in [("Equal", np.equal, False), ("NotEqual", np.not_eq
         kernel=_equality_kernel(_fn, _fallback),
         commutative=True,
     )
+    registry.not_differentiable(_name, "a comparison: bool output, piecewise constant")
 
 
 def equal(x, y, name=None):
@@ -124,6 +129,7 @@ for _name, _fn in [("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or)]
         kernel=elementwise.binary_kernel(_fn),
         commutative=True,
     )
+    registry.not_differentiable(_name, "a logical op on bool tensors")
 
 
 def _logical_not_kernel(ctx, x):
@@ -137,6 +143,7 @@ registry.register_op(
     shape=elementwise.unary_shape,
     kernel=_logical_not_kernel,
 )
+registry.not_differentiable("LogicalNot", "a logical op on bool tensors")
 
 _BOOL_EXAMPLE = {"example": "[True, False]", "other": "True", "result": "bool"}
 logical_and = elementwise.binary_builder("LogicalAnd", "logical_and", **_BOOL_EXAMPLE)
@@ -215,6 +222,17 @@ def _select_kernel(ctx, condition, t, e):
     return np.where(condition, t, e)
 
 
+def _select_grad(op, grad):
+    """TF's `_SelectGrad`: grad where the condition chose t (for t), elsewhere (for e)."""
+    condition = op.inputs[0]
+    zeros = array.zeros_like(op.inputs[1])
+    return [
+        None,
+        apply_op("Select", condition, grad, zeros),
+        apply_op("Select", condition, zeros, grad),
+    ]
+
+
 registry.register_op(
     "Select",
     inputs=["condition: bool", "t: T", "e: T"],
@@ -222,6 +240,7 @@ registry.register_op(
     attrs=["T: type"],
     shape=_select_shape,
     kernel=_select_kernel,
+    grad=_select_grad,
 )
 
 
@@ -242,6 +261,18 @@ def _select_v2_kernel(ctx, condition, t, e):
         ) from None
 
 
+def _select_v2_grad(op, grad):
+    """TF's `_SelectGradV2`: like Select's, each then summed back to its input's shape."""
+    condition, then, other = op.inputs
+    output = op.outputs[0]
+    zeros = op_builder.constant(0, dtype=grad.dtype.base_dtype)
+    gx = apply_op("SelectV2", condition, grad, zeros)
+    gy = apply_op("SelectV2", condition, zeros, grad)
+    gx = elementwise.reduce_gradients(then, output, gx, None)[0]
+    gy = elementwise.reduce_gradients(other, output, gy, None)[0]
+    return [None, gx, gy]
+
+
 registry.register_op(
     "SelectV2",
     inputs=["condition: bool", "t: T", "e: T"],
@@ -249,6 +280,7 @@ registry.register_op(
     attrs=["T: type"],
     shape=_select_v2_shape,
     kernel=_select_v2_kernel,
+    grad=_select_v2_grad,
 )
 
 
@@ -310,6 +342,28 @@ def _clip_kernel(ctx, t, clip_value_min, clip_value_max):
     return np.maximum(np.minimum(t, clip_value_max), clip_value_min)
 
 
+def _clip_grad(op, grad):
+    """TF's `_clip_by_value_grad`: grad goes to t inside the bounds, to a bound where t
+    crossed it (summed over the bound's broadcast axes)."""
+    t, low, high = op.inputs
+    zeros = array.zeros(apply_op("Shape", grad), grad.dtype.base_dtype)
+    below = apply_op("Less", t, low)
+    above = apply_op("Greater", t, high)
+    shape_t = apply_op("Shape", t)
+    shape_low, shape_high = apply_op("Shape", low), apply_op("Shape", high)
+    axes_low = apply_op("BroadcastGradientArgs", shape_t, shape_low)[1]
+    axes_high = apply_op("BroadcastGradientArgs", shape_t, shape_high)[1]
+    outside = apply_op("LogicalOr", below, above)
+    t_grad = apply_op("Select", outside, zeros, grad)
+    low_grad = apply_op("Sum", apply_op("Select", below, grad, zeros), axes_low)
+    high_grad = apply_op("Sum", apply_op("Select", above, grad, zeros), axes_high)
+    return [
+        t_grad,
+        apply_op("Reshape", low_grad, shape_low),
+        apply_op("Reshape", high_grad, shape_high),
+    ]
+
+
 registry.register_op(
     "ClipByValue",
     inputs=["t: T", "clip_value_min: T", "clip_value_max: T"],
@@ -317,6 +371,7 @@ registry.register_op(
     attrs=["T: numbertype"],
     shape=elementwise.unary_shape,
     kernel=_clip_kernel,
+    grad=_clip_grad,
 )
 
 

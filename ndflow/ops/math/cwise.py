@@ -1,13 +1,12 @@
-"""Cwise arithmetic: the unary table (Neg, Exp, Erf, Round...), AddV2/Sub/Mul and friends,
-Add (which also concatenates strings), AddN, ComplexAbs and Conj, with their builders.
+"""Cwise unary math: the unary table (Neg, Exp, Erf, Sigmoid, Round...) with each op's
+gradient (TF's math_grad.py formulas), the gradient ops TF's gradients build (SigmoidGrad,
+TanhGrad, SqrtGrad, RsqrtGrad, ReciprocalGrad) with their own gradients, and the builders.
 
-Uniform rows live in tables (STYLE.md rule 5); each row carries TF's own type list. Division
-and modulo, with their integer-by-zero rules, live in division.py.
+Uniform rows live in tables (STYLE.md rule 5); each row carries TF's own type list. Binary
+arithmetic lives in arithmetic.py, complex parts in complex.py.
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 
@@ -15,13 +14,13 @@ from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
 from ndflow.framework import registry
-from ndflow.framework import shape_errors
-from ndflow.framework import tensor_shape
+from ndflow.ops import array
 from ndflow.ops import elementwise
 from ndflow.ops.math import special
 
 apply_op = op_builder.apply_op
 convert_to_tensor = op_builder.convert_to_tensor
+conj = elementwise.conj
 
 FLOAT = elementwise.FLOAT
 COMPLEX = elementwise.COMPLEX
@@ -30,7 +29,6 @@ NUMERIC = elementwise.NUMERIC
 FLOAT_COMPLEX = elementwise.FLOAT_COMPLEX
 FLOAT_SIGNED = f"{FLOAT}, {SIGNED}"
 FLOAT_SIGNED_COMPLEX = f"{FLOAT}, {SIGNED}, {COMPLEX}"
-REAL = elementwise.REAL
 
 
 # ---------------------------------------------------------------------- unary kernels
@@ -59,38 +57,174 @@ def _reciprocal(x):
     return np.reciprocal(x)
 
 
-# (op type, kernel, TF's type list); the output type is T unless the row says otherwise.
+# ---------------------------------------------------------------------- unary gradients
+# Each is TF's formula; x and y are conjugated first, as TF does for complex inputs.
+
+
+def _x(op):
+    return conj(op.inputs[0])
+
+
+def _y(op):
+    return conj(op.outputs[0])
+
+
+def _one(grad):
+    return op_builder.constant(1, dtype=grad.dtype.base_dtype)
+
+
+def _neg_grad(op, grad):
+    return [-grad]
+
+
+def _abs_grad(op, grad):
+    return [grad * apply_op("Sign", op.inputs[0])]
+
+
+def _sign_grad(op, grad):
+    """TF's `_SignGrad`: zeros (not None)."""
+    return [array.zeros_like(op.inputs[0])]
+
+
+def _square_grad(op, grad):
+    two = op_builder.constant(2.0, dtype=grad.dtype.base_dtype)
+    return [apply_op("Mul", grad, apply_op("Mul", _x(op), two))]
+
+
+def _exp_grad(op, grad):
+    return [grad * _y(op)]
+
+
+def _expm1_grad(op, grad):
+    return [grad * apply_op("Exp", _x(op))]
+
+
+def _log_grad(op, grad):
+    return [grad * apply_op("Reciprocal", _x(op))]
+
+
+def _log1p_grad(op, grad):
+    return [grad * apply_op("Reciprocal", 1 + _x(op))]
+
+
+def _sin_grad(op, grad):
+    return [grad * apply_op("Cos", _x(op))]
+
+
+def _cos_grad(op, grad):
+    return [-grad * apply_op("Sin", _x(op))]
+
+
+def _tan_grad(op, grad):
+    secant = apply_op("Reciprocal", apply_op("Cos", _x(op)))
+    return [apply_op("Square", secant) * grad]
+
+
+def _inverse_sqrt_one_minus_square(op, grad):
+    """1 / sqrt(1 - x^2), shared by Asin and Acos."""
+    one_minus = apply_op("Sub", _one(grad), apply_op("Square", _x(op)))
+    return apply_op("Reciprocal", apply_op("Sqrt", one_minus))
+
+
+def _asin_grad(op, grad):
+    return [grad * _inverse_sqrt_one_minus_square(op, grad)]
+
+
+def _acos_grad(op, grad):
+    return [-grad * _inverse_sqrt_one_minus_square(op, grad)]
+
+
+def _atan_grad(op, grad):
+    one_plus = apply_op("AddV2", _one(grad), apply_op("Square", _x(op)))
+    return [grad * apply_op("Reciprocal", one_plus)]
+
+
+def _sinh_grad(op, grad):
+    return [grad * apply_op("Cosh", _x(op))]
+
+
+def _cosh_grad(op, grad):
+    return [grad * apply_op("Sinh", _x(op))]
+
+
+def _tanh_grad(op, grad):
+    return [apply_op("TanhGrad", _y(op), grad)]
+
+
+def _sigmoid_grad(op, grad):
+    return [apply_op("SigmoidGrad", _y(op), grad)]
+
+
+def _sqrt_grad(op, grad):
+    return [apply_op("SqrtGrad", op.outputs[0], grad)]
+
+
+def _rsqrt_grad(op, grad):
+    return [apply_op("RsqrtGrad", op.outputs[0], grad)]
+
+
+def _reciprocal_grad(op, grad):
+    return [apply_op("ReciprocalGrad", op.outputs[0], grad)]
+
+
+def _erf_grad_with(scale: float):
+    """grad * scale * exp(-x^2): Erf (scale 2/sqrt(pi)) and Erfc (-2/sqrt(pi))."""
+
+    def grad_fn(op, grad):
+        factor = op_builder.constant(scale, dtype=grad.dtype.base_dtype)
+        return [grad * factor * apply_op("Exp", -apply_op("Square", _x(op)))]
+
+    return grad_fn
+
+
+def _lgamma_grad(op, grad):
+    return [grad * apply_op("Digamma", _x(op))]
+
+
+def _digamma_grad(op, grad):
+    x = _x(op)
+    one = op_builder.constant(1, dtype=x.dtype.base_dtype)
+    return [grad * apply_op("Polygamma", one, x)]
+
+
+_TWO_OVER_ROOT_PI = 2 / np.sqrt(np.pi)
+
+# (op type, kernel, TF's type list, gradient); the output type is T.
 _UNARY = [
-    ("Neg", np.negative, FLOAT_SIGNED_COMPLEX),
-    ("Abs", np.abs, FLOAT_SIGNED),
-    ("Sign", np.sign, FLOAT_SIGNED_COMPLEX),
-    ("Square", np.square, NUMERIC),
-    ("Sqrt", np.sqrt, FLOAT_COMPLEX),
-    ("Rsqrt", _rsqrt, FLOAT_COMPLEX),
-    ("Exp", np.exp, FLOAT_COMPLEX),
-    ("Expm1", np.expm1, FLOAT_COMPLEX),
-    ("Log", np.log, FLOAT_COMPLEX),
-    ("Log1p", np.log1p, FLOAT_COMPLEX),
-    ("Sin", np.sin, FLOAT_COMPLEX),
-    ("Cos", np.cos, FLOAT_COMPLEX),
-    ("Tan", np.tan, FLOAT_COMPLEX),
-    ("Asin", np.arcsin, FLOAT_COMPLEX),
-    ("Acos", np.arccos, FLOAT_COMPLEX),
-    ("Atan", np.arctan, FLOAT_COMPLEX),
-    ("Sinh", np.sinh, FLOAT_COMPLEX),
-    ("Cosh", np.cosh, FLOAT_COMPLEX),
-    ("Tanh", np.tanh, FLOAT_COMPLEX),
-    ("Sigmoid", _sigmoid, FLOAT_COMPLEX),
-    ("Erf", special.erf, FLOAT),
-    ("Erfc", special.erfc, FLOAT),
-    ("Lgamma", special.lgamma, FLOAT),
-    ("Digamma", special.digamma, FLOAT),
+    ("Neg", np.negative, FLOAT_SIGNED_COMPLEX, _neg_grad),
+    ("Abs", np.abs, FLOAT_SIGNED, _abs_grad),
+    ("Sign", np.sign, FLOAT_SIGNED_COMPLEX, _sign_grad),
+    ("Square", np.square, NUMERIC, _square_grad),
+    ("Sqrt", np.sqrt, FLOAT_COMPLEX, _sqrt_grad),
+    ("Rsqrt", _rsqrt, FLOAT_COMPLEX, _rsqrt_grad),
+    ("Exp", np.exp, FLOAT_COMPLEX, _exp_grad),
+    ("Expm1", np.expm1, FLOAT_COMPLEX, _expm1_grad),
+    ("Log", np.log, FLOAT_COMPLEX, _log_grad),
+    ("Log1p", np.log1p, FLOAT_COMPLEX, _log1p_grad),
+    ("Sin", np.sin, FLOAT_COMPLEX, _sin_grad),
+    ("Cos", np.cos, FLOAT_COMPLEX, _cos_grad),
+    ("Tan", np.tan, FLOAT_COMPLEX, _tan_grad),
+    ("Asin", np.arcsin, FLOAT_COMPLEX, _asin_grad),
+    ("Acos", np.arccos, FLOAT_COMPLEX, _acos_grad),
+    ("Atan", np.arctan, FLOAT_COMPLEX, _atan_grad),
+    ("Sinh", np.sinh, FLOAT_COMPLEX, _sinh_grad),
+    ("Cosh", np.cosh, FLOAT_COMPLEX, _cosh_grad),
+    ("Tanh", np.tanh, FLOAT_COMPLEX, _tanh_grad),
+    ("Sigmoid", _sigmoid, FLOAT_COMPLEX, _sigmoid_grad),
+    ("Erf", special.erf, FLOAT, _erf_grad_with(_TWO_OVER_ROOT_PI)),
+    ("Erfc", special.erfc, FLOAT, _erf_grad_with(-_TWO_OVER_ROOT_PI)),
+    ("Lgamma", special.lgamma, FLOAT, _lgamma_grad),
+    ("Digamma", special.digamma, FLOAT, _digamma_grad),
+    ("Reciprocal", _reciprocal, FLOAT_SIGNED_COMPLEX, _reciprocal_grad),
+    ("Inv", _reciprocal, FLOAT_SIGNED_COMPLEX, _reciprocal_grad),
+]
+
+# Piecewise constant: TF's gradients return None.
+_STEPS = [
     ("Floor", np.floor, FLOAT),
     ("Ceil", np.ceil, FLOAT),
     ("Rint", np.rint, FLOAT),
     ("Round", _round_half_even, FLOAT_SIGNED_COMPLEX),
-    ("Reciprocal", _reciprocal, FLOAT_SIGNED_COMPLEX),
-    ("Inv", _reciprocal, FLOAT_SIGNED_COMPLEX),
 ]
 
 _PREDICATES = [
@@ -99,10 +233,18 @@ _PREDICATES = [
     ("IsFinite", np.isfinite, FLOAT),
 ]
 
-for _name, _fn, _types in _UNARY:
+for _name, _fn, _types, _grad in _UNARY:
+    elementwise.register_unary(_name, _fn, _types, grad=_grad)
+for _name, _fn, _types in _STEPS:
     elementwise.register_unary(_name, _fn, _types)
+    registry.not_differentiable(
+        _name,
+        "piecewise constant: its gradient is zero almost "
+        "everywhere, and TF's gradient function returns None",
+    )
 for _name, _fn, _types in _PREDICATES:
     elementwise.register_unary(_name, _fn, _types, out_type="bool")
+    registry.not_differentiable(_name, "a bool-valued predicate")
 
 
 negative = elementwise.unary_builder("Neg", "negative")
@@ -176,267 +318,104 @@ def round(x, name=None):  # noqa: A001 - TF's public name
     return apply_op("Round", x, name=name)
 
 
-# ---------------------------------------------------------------------- ComplexAbs, Conj
+# ---------------------------------------------------------------------- gradient ops
+# The kernels of TF's cwise "...Grad" ops: z = f(y, dy) for the op's output y and the
+# incoming gradient dy. Sqrt/Rsqrt/Reciprocal conjugate y themselves; Tanh/Sigmoid callers
+# pass conj(y).
 
 
-def _complex_abs_kernel(ctx, x):
-    return np.abs(x)
+def _grad_op_shape(op):
+    return [elementwise.merge_same_shape(op.inputs[0].shape, op.inputs[1].shape)]
 
 
-registry.register_op(
-    "ComplexAbs",
-    inputs=["x: T"],
-    outputs=["y: Tout"],
-    attrs=["T: {complex64, complex128} = DT_COMPLEX64", "Tout: {float, double} = DT_FLOAT"],
-    shape=elementwise.unary_shape,
-    kernel=_complex_abs_kernel,
-)
-
-
-def _conj_kernel(ctx, input):
-    return np.conj(input)
-
-
-registry.register_op(
-    "Conj",
-    inputs=["input: T"],
-    outputs=["output: T"],
-    attrs=["T: {complex64, complex128, variant} = DT_COMPLEX64"],
-    shape=elementwise.unary_shape,
-    kernel=_conj_kernel,
-)
-
-
-def conj(x, name=None):
-    """Mirrors `tf.math.conj`: the complex conjugate; real tensors come back unchanged.
-
-    >>> conj(constant([1 + 2j]))
-    <tf.Tensor 'Conj:0' shape=(1,) dtype=complex128>
-    """
-    x = convert_to_tensor(x, name="x")
-    if not x.dtype.is_complex:
-        return x
-    return apply_op("Conj", x, name=name)
-
-
-# ---------------------------------------------------------------------- binary kernels
-
-
-def _squared_difference(x, y):
-    diff = np.subtract(x, y)
-    if np.asarray(diff).dtype.kind == "c":
-        return diff * np.conj(diff)
-    return np.square(diff)
-
-
-def _is_float(x) -> bool:
-    dtype = np.asarray(x).dtype
-    return dtype.kind == "f" or dtype.name == "bfloat16"
-
-
-def _maximum(x, y):
-    """TF's max: NaN wins, and x is kept when x == y (so max(-0.0, 0.0) is -0.0)."""
-    if not _is_float(x):
-        return np.maximum(x, y)
-    return np.where(np.isnan(y), y, np.where(x < y, y, x))
-
-
-def _minimum(x, y):
-    """TF's min: NaN wins, and x is kept when x == y."""
-    if not _is_float(x):
-        return np.minimum(x, y)
-    return np.where(np.isnan(y), y, np.where(y < x, y, x))
-
-
-def _power(x, y):
-    if np.asarray(y).dtype.kind == "i" and np.any(np.asarray(y) < 0):
+def _same_shape_or_raise(op_type: str, a, b) -> None:
+    if np.shape(a) != np.shape(b):
         raise errors.InvalidArgumentError(
-            None, None, "Integers to negative integer powers are not allowed"
+            None,
+            None,
+            f"Inputs to operation {op_type} of type {op_type} must have the same size and "
+            f"shape.  Input 0: {elementwise.format_dims(np.shape(a))} != input 1: "
+            f"{elementwise.format_dims(np.shape(b))}",
         )
-    return np.power(x, y)
 
 
-# (op type, kernel, TF's type list, commutative)
-_BINARY = [
-    ("AddV2", np.add, NUMERIC, True),
-    ("Sub", np.subtract, NUMERIC, False),
-    ("Mul", np.multiply, NUMERIC, True),
-    ("Maximum", _maximum, REAL, False),
-    ("Minimum", _minimum, REAL, False),
-    ("SquaredDifference", _squared_difference, f"{FLOAT}, int32, int64, {COMPLEX}", True),
-    ("Pow", _power, FLOAT_SIGNED_COMPLEX, False),
+def _grad_op_kernel(op_type: str, fn):
+    def kernel(ctx, y, dy):
+        _same_shape_or_raise(op_type, y, dy)
+        return np.asarray(fn(np.asarray(y), np.asarray(dy))).astype(np.asarray(y).dtype)
+
+    return kernel
+
+
+def _sigmoid_grad_kernel(y, dy):
+    return dy * y * (1 - y)
+
+
+def _tanh_grad_kernel(y, dy):
+    return dy * (1 - y * y)
+
+
+def _sqrt_grad_kernel(y, dy):
+    return 0.5 * dy / np.conj(y)
+
+
+def _rsqrt_grad_kernel(y, dy):
+    cy = np.conj(y)
+    return -0.5 * (cy * cy * cy) * dy
+
+
+def _reciprocal_grad_kernel(y, dy):
+    cy = np.conj(y)
+    return -dy * cy * cy
+
+
+def _sigmoid_grad_grad(op, grad):
+    """TF's `_SigmoidGradGrad` for z = b a (1 - a)."""
+    a, b = (conj(t) for t in op.inputs)
+    gb = grad * b
+    return [gb - 2.0 * gb * a, apply_op("SigmoidGrad", a, grad)]
+
+
+def _tanh_grad_grad(op, grad):
+    """TF's `_TanhGradGrad` for z = b (1 - a^2)."""
+    a, b = (conj(t) for t in op.inputs)
+    return [grad * -2.0 * b * a, apply_op("TanhGrad", a, grad)]
+
+
+def _sqrt_grad_grad(op, grad):
+    """TF's `_SqrtGradGrad` for z = 0.5 b / conj(a)."""
+    ga = grad / op.inputs[0]
+    return [-conj(ga) * op.outputs[0], 0.5 * ga]
+
+
+def _rsqrt_grad_grad(op, grad):
+    """TF's `_RsqrtGradGrad` for z = -0.5 b conj(a)^3."""
+    ca, cg = conj(op.inputs[0]), conj(grad)
+    grad_a = -1.5 * cg * op.inputs[1] * apply_op("Square", ca)
+    return [grad_a, apply_op("RsqrtGrad", ca, grad)]
+
+
+def _reciprocal_grad_grad(op, grad):
+    """TF's `_ReciprocalGradGrad` for z = -b conj(a)^2."""
+    ca, cg = conj(op.inputs[0]), conj(grad)
+    return [cg * -2.0 * op.inputs[1] * ca, apply_op("ReciprocalGrad", ca, grad)]
+
+
+_GRAD_OPS = [
+    ("SigmoidGrad", _sigmoid_grad_kernel, _sigmoid_grad_grad),
+    ("TanhGrad", _tanh_grad_kernel, _tanh_grad_grad),
+    ("SqrtGrad", _sqrt_grad_kernel, _sqrt_grad_grad),
+    ("RsqrtGrad", _rsqrt_grad_kernel, _rsqrt_grad_grad),
+    ("ReciprocalGrad", _reciprocal_grad_kernel, _reciprocal_grad_grad),
 ]
 
-for _name, _fn, _types, _commutative in _BINARY:
-    elementwise.register_binary(_name, _fn, _types, commutative=_commutative)
-elementwise.register_binary("Atan2", np.arctan2, FLOAT, names=("y", "x"))
-elementwise.register_binary(
-    "Add", np.add, f"{FLOAT}, uint8, {SIGNED}, {COMPLEX}, string", commutative=True
-)
-
-
-subtract = elementwise.binary_builder("Sub", "subtract")
-multiply = elementwise.binary_builder("Mul", "multiply")
-maximum = elementwise.binary_builder("Maximum", "maximum")
-minimum = elementwise.binary_builder("Minimum", "minimum")
-squared_difference = elementwise.binary_builder("SquaredDifference", "squared_difference")
-
-
-def atan2(y, x, name=None):
-    """Mirrors `tf.math.atan2`: the angle of (x, y), element-wise, in [-pi, pi].
-
-    >>> atan2(constant([1.0]), constant([-1.0]))  # [2.3562]
-    <tf.Tensor 'Atan2:0' shape=(1,) dtype=float32>
-    """
-    return apply_op("Atan2", y, x, name=name)
-
-
-def pow(x, y, name=None):  # noqa: A001 - TF's public name
-    """Mirrors `tf.pow`: x ** y element-wise; integer x with a negative y is an error.
-
-    >>> pow(constant([2, 3]), 2)
-    <tf.Tensor 'Pow:0' shape=(2,) dtype=int32>
-    """
-    with graph_lib.name_scope(name, "Pow", [x]) as scope:
-        return apply_op("Pow", x, y, name=scope)
-
-
-def add(x, y, name=None):
-    """Mirrors `tf.add`: x + y element-wise (`AddV2`; `Add` concatenates strings).
-
-    Args:
-      x: a Tensor.
-      y: a Tensor of the same type, or a value convertible to it.
-      name: the op name (default "Add").
-
-    Returns:
-      A Tensor of the broadcast shape.
-
-    Raises:
-      TypeError: when x and y have different types (TF does not promote).
-
-    >>> add(constant([1.0, 2.0]), 1.0)
-    <tf.Tensor 'Add:0' shape=(2,) dtype=float32>
-    """
-    with graph_lib.name_scope(name, "Add", [x]) as scope:
-        x = convert_to_tensor(x, name="x")
-        y = convert_to_tensor(y, preferred_dtype=x.dtype.base_dtype, name="y")
-        op_type = "Add" if x.dtype.base_dtype.name == "string" else "AddV2"
-        return apply_op(op_type, x, y, name=scope)
-
-
-def scalar_mul(scalar, x, name=None):
-    """Mirrors `tf.scalar_mul`: a scalar times a tensor.
-
-    Raises:
-      ValueError: when `scalar` is not 0-D.
-
-    >>> scalar_mul(2.0, constant([1.0, 2.0]))
-    <tf.Tensor 'Mul:0' shape=(2,) dtype=float32>
-    """
-    x = convert_to_tensor(x, name="x")
-    scalar = convert_to_tensor(scalar, dtype=x.dtype.base_dtype, name="scalar")
-    if scalar.shape.rank != 0:
-        raise ValueError(f"The input scalar must be a 0-D value. Received shape {scalar.shape}.")
-    return apply_op("Mul", scalar, x, name=name)
-
-
-# ---------------------------------------------------------------------- AddN
-
-
-def _add_n_shape(op):
-    merged = tensor_shape.unknown_shape()
-    for tensor in op.inputs:
-        try:
-            merged = elementwise.merge_same_shape(merged, tensor.shape)
-        except shape_errors.ShapeError as err:
-            raise shape_errors.ShapeError(
-                f"{err}\n\tFrom merging shape 0 with other shapes."
-            ) from None
-    return [merged]
-
-
-def _add_n_kernel(ctx, inputs):
-    first = np.shape(inputs[0])
-    for index, value in enumerate(inputs[1:], start=1):
-        if np.shape(value) != first:
-            raise errors.InvalidArgumentError(
-                None,
-                None,
-                "Inputs to operation AddN of type AddN must have the same size and shape.  "
-                f"Input 0: {elementwise.format_dims(first)} != input {index}: "
-                f"{elementwise.format_dims(np.shape(value))}",
-            )
-    if len(inputs) == 1:
-        return inputs[0]
-    return functools.reduce(np.add, inputs)
-
-
-registry.register_op(
-    "AddN",
-    inputs=["inputs: N * T"],
-    outputs=["sum: T"],
-    attrs=["N: int >= 1", "T: {numbertype, variant}"],
-    shape=_add_n_shape,
-    kernel=_add_n_kernel,
-    commutative=True,
-    aggregate=True,
-)
-
-
-def add_n(inputs, name=None):
-    """Mirrors `tf.math.add_n`: the element-wise sum of a list of same-shaped tensors.
-
-    Args:
-      inputs: a non-empty list of Tensors of one type and shape.
-      name: the op name (default "AddN").
-
-    Returns:
-      A Tensor; with one input and no name, that input itself (as TF).
-
-    Raises:
-      ValueError: when `inputs` is empty or not a list.
-
-    >>> add_n([constant([1.0]), constant([2.0])])
-    <tf.Tensor 'AddN:0' shape=(1,) dtype=float32>
-    """
-    if not inputs or not isinstance(inputs, (list, tuple)):
-        raise ValueError(
-            "Inputs must be an iterable of at least one Tensor/IndexedSlices with the same "
-            "dtype and shape."
-        )
-    inputs = [convert_to_tensor(value) for value in inputs]
-    if len(inputs) == 1 and name is None:
-        return inputs[0]
-    if len(inputs) == 1:
-        return apply_op("Identity", inputs[0], name=name)
-    return apply_op("AddN", inputs, name=name)
-
-
-def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
-    """Mirrors `tf.math.accumulate_n`: the element-wise sum of `inputs` (as `add_n`).
-
-    Raises:
-      ValueError: when the inputs' shapes or dtypes disagree with each other or with
-        `shape`/`tensor_dtype`.
-
-    >>> accumulate_n([constant([1.0]), constant([2.0])])
-    <tf.Tensor 'AddN:0' shape=(1,) dtype=float32>
-    """
-    if not inputs or not isinstance(inputs, (list, tuple)):
-        raise ValueError(
-            "inputs must be a list of at least one Tensor with the same dtype and shape"
-        )
-    inputs = [convert_to_tensor(value) for value in inputs]
-    if not all(t.dtype.base_dtype == inputs[0].dtype.base_dtype for t in inputs):
-        raise ValueError(
-            "inputs must be a list of at least one Tensor with the same dtype and shape"
-        )
-    merged = tensor_shape.as_shape(shape)
-    for tensor in inputs:
-        merged = merged.merge_with(tensor.shape)
-    if tensor_dtype is not None and tensor_dtype != inputs[0].dtype.base_dtype:
-        raise TypeError(
-            f"tensor_dtype is {tensor_dtype}, but input is of type {inputs[0].dtype.base_dtype}"
-        )
-    return add_n(inputs, name=name)
+for _name, _fn, _grad in _GRAD_OPS:
+    registry.register_op(
+        _name,
+        inputs=["y: T", "dy: T"],
+        outputs=["z: T"],
+        attrs=[f"T: {{{FLOAT_COMPLEX}}}"],
+        shape=_grad_op_shape,
+        kernel=_grad_op_kernel(_name, _fn),
+        grad=_grad,
+    )

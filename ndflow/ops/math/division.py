@@ -14,10 +14,12 @@ from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
+from ndflow.framework import registry
 from ndflow.ops import elementwise
 
 apply_op = op_builder.apply_op
 convert_to_tensor = op_builder.convert_to_tensor
+conj = elementwise.conj
 
 _TRUNCATE_MOD_TYPES = "int32, int64, bfloat16, half, float, double"
 
@@ -107,20 +109,48 @@ def _mod(x, y):
     return np.fmod(x, y)
 
 
-# (op type, kernel, TF's type list)
+# ---------------------------------------------------------------------- gradients
+
+
+def _quotient_grad(op_type: str):
+    """TF's `_RealDivGrad` (and `_DivGrad`, `_DivNoNanGrad`): grad / y for x and
+    grad * (-x / y) / y for y, with `op_type` doing the divisions."""
+
+    def grad_fn(op, grad):
+        x, y = op.inputs
+        cx, cy = conj(x), conj(y)
+        gx = apply_op(op_type, grad, cy)
+        gy = grad * apply_op(op_type, apply_op(op_type, -cx, cy), cy)
+        return list(elementwise.reduce_gradients(x, y, gx, gy))
+
+    return grad_fn
+
+
+def _floor_mod_grad(op, grad):
+    """TF's `_FloorModGrad`: grad for x, -grad * floor(x / y) for y."""
+    x, y = conj(op.inputs[0]), conj(op.inputs[1])
+    gy = grad * apply_op("Neg", apply_op("FloorDiv", x, y))
+    return list(elementwise.reduce_gradients(x, y, grad, gy))
+
+
+# (op type, kernel, TF's type list, gradient)
 _DIVISION = [
-    ("Div", _div, elementwise.NUMERIC),
-    ("RealDiv", _div, elementwise.NUMERIC),
-    ("DivNoNan", _div_no_nan, elementwise.FLOAT_COMPLEX),
-    ("FloorDiv", _floor_div, elementwise.NUMERIC),
-    ("FloorMod", _floor_mod, elementwise.REAL),
-    ("TruncateDiv", _truncate_div, elementwise.NUMERIC),
-    ("TruncateMod", _truncate_mod, _TRUNCATE_MOD_TYPES),
-    ("Mod", _mod, _TRUNCATE_MOD_TYPES),
+    ("Div", _div, elementwise.NUMERIC, _quotient_grad("RealDiv")),
+    ("RealDiv", _div, elementwise.NUMERIC, _quotient_grad("RealDiv")),
+    ("DivNoNan", _div_no_nan, elementwise.FLOAT_COMPLEX, _quotient_grad("DivNoNan")),
+    ("FloorDiv", _floor_div, elementwise.NUMERIC, None),
+    ("FloorMod", _floor_mod, elementwise.REAL, _floor_mod_grad),
+    ("TruncateDiv", _truncate_div, elementwise.NUMERIC, None),
+    ("TruncateMod", _truncate_mod, _TRUNCATE_MOD_TYPES, None),
+    ("Mod", _mod, _TRUNCATE_MOD_TYPES, None),
 ]
 
-for _name, _fn, _types in _DIVISION:
-    elementwise.register_binary(_name, _fn, _types)
+for _name, _fn, _types, _grad in _DIVISION:
+    elementwise.register_binary(_name, _fn, _types, grad=_grad)
+registry.not_differentiable("FloorDiv", "piecewise constant: TF's gradient returns None")
+registry.not_differentiable("TruncateDiv", "piecewise constant: TF's gradient returns None")
+registry.not_differentiable("TruncateMod", "TF registers no gradient for it")
+registry.not_differentiable("Mod", "TF registers no gradient for it")
 
 realdiv = elementwise.binary_builder("RealDiv", "realdiv")
 floor_div = elementwise.binary_builder("FloorDiv", "floor_div")

@@ -1,5 +1,5 @@
-"""Matrix products: MatMul, BatchMatMulV2 (broadcasting batch dims) and Einsum, with
-`tf.matmul` (MatMul for two matrices, else BatchMatMulV2, as TF picks) and `tf.einsum`.
+"""Matrix products: MatMul and BatchMatMulV2 (broadcasting batch dims) with their gradients,
+and `tf.matmul` (MatMul for two matrices, else BatchMatMulV2, as TF picks).
 
 Half types multiply in float32 and round back (TF accumulates them in float32 too);
 integer products wrap like TF's.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
@@ -16,11 +17,12 @@ from ndflow.framework import registry
 from ndflow.framework import shape_errors
 from ndflow.framework import tensor_shape
 from ndflow.ops import elementwise
-from ndflow.ops.math import cwise
+from ndflow.ops.math import complex as complex_lib
 
 apply_op = op_builder.apply_op
 convert_to_tensor = op_builder.convert_to_tensor
 format_dims = elementwise.format_dims
+conj = elementwise.conj
 
 _HALF = frozenset({"float16", "bfloat16"})
 
@@ -74,6 +76,36 @@ def _matmul_kernel(ctx, a, b, transpose_a, transpose_b):
     return _product(left, right)
 
 
+# (transpose_a, transpose_b) -> the products giving a's and b's gradients, each as
+# (left, right, transpose left, transpose right); TF's `_MatMulGrad` (and BatchMatMulV2's,
+# with adjoints for transposes).
+_PRODUCT_GRADS = {
+    (False, False): (("grad", "b", False, True), ("a", "grad", True, False)),
+    (False, True): (("grad", "b", False, False), ("grad", "a", True, False)),
+    (True, False): (("b", "grad", False, True), ("a", "grad", False, False)),
+    (True, True): (("b", "grad", True, True), ("grad", "a", True, True)),
+}
+
+
+def _matmul_grad(op, grad):
+    """TF's `_MatMulGrad`: products of grad with the conjugated other operand."""
+    operands = {"a": conj(op.inputs[0]), "b": conj(op.inputs[1]), "grad": grad}
+    plans = _PRODUCT_GRADS[(op.attrs["transpose_a"], op.attrs["transpose_b"])]
+    result = []
+    for (left, right, t_left, t_right), flag in zip(plans, ("grad_a", "grad_b")):
+        result.append(
+            apply_op(
+                "MatMul",
+                operands[left],
+                operands[right],
+                transpose_a=t_left,
+                transpose_b=t_right,
+                **{flag: True},
+            )
+        )
+    return result
+
+
 registry.register_op(
     "MatMul",
     inputs=["a: T", "b: T"],
@@ -88,6 +120,7 @@ registry.register_op(
     ],
     shape=_matmul_shape,
     kernel=_matmul_kernel,
+    grad=_matmul_grad,
 )
 
 
@@ -133,6 +166,44 @@ def _batch_matmul_kernel(ctx, x, y, adj_x, adj_y):
     return _product(left, right)
 
 
+def _batch_shapes_match(x, y) -> bool:
+    """Whether no batch dims were broadcast, as far as the static shapes tell."""
+    sx, sy = x.shape, y.shape
+    if (sx.rank is not None and sx.rank <= 2) and (sy.rank is not None and sy.rank <= 2):
+        return True
+    if sx.rank is None or sy.rank is None:
+        return False
+    bx, by = sx[:-2], sy[:-2]
+    return bx.is_fully_defined() and by.is_fully_defined() and bx.as_list() == by.as_list()
+
+
+def _batch_matmul_grad(op, grad):
+    """TF's `_BatchMatMulV2`: adjoint products of grad, then summed over the batch dims
+    each input was broadcast along."""
+    x, y = op.inputs
+    operands = {"a": x, "b": y, "grad": grad}
+    plans = _PRODUCT_GRADS[(op.attrs["adj_x"], op.attrs["adj_y"])]
+    grads = []
+    for (left, right, adj_left, adj_right), flag in zip(plans, ("grad_a", "grad_b")):
+        grads.append(
+            matmul(
+                operands[left],
+                operands[right],
+                adjoint_a=adj_left,
+                adjoint_b=adj_right,
+                **{flag: True},
+            )
+        )
+    if _batch_shapes_match(x, y):
+        return grads
+    sx, sy = apply_op("Shape", x), apply_op("Shape", y)
+    rx, ry = apply_op("BroadcastGradientArgs", sx[:-2], sy[:-2])
+    return [
+        apply_op("Reshape", apply_op("Sum", grads[0], rx), sx),
+        apply_op("Reshape", apply_op("Sum", grads[1], ry), sy),
+    ]
+
+
 registry.register_op(
     "BatchMatMulV2",
     inputs=["x: T", "y: T"],
@@ -147,6 +218,7 @@ registry.register_op(
     ],
     shape=_batch_matmul_shape,
     kernel=_batch_matmul_kernel,
+    grad=_batch_matmul_grad,
 )
 
 
@@ -171,6 +243,9 @@ def matmul(
     adjoint_b=False,
     a_is_sparse=False,
     b_is_sparse=False,
+    output_type=None,
+    grad_a=False,
+    grad_b=False,
     name=None,
 ):
     """Mirrors `tf.matmul`: a @ b, with batch dims broadcast for rank > 2 inputs.
@@ -188,6 +263,9 @@ def matmul(
       adjoint_b: multiply by b's conjugate transpose.
       a_is_sparse: a hint, ignored.
       b_is_sparse: a hint, ignored.
+      output_type: must be None (TF's int8 -> int32 products are not supported).
+      grad_a: marks a product computing a gradient of `a` (an attr TF records).
+      grad_b: marks a product computing a gradient of `b`.
       name: the op name (default "MatMul").
 
     Returns:
@@ -204,179 +282,26 @@ def matmul(
         _one_of(transpose_b, adjoint_b, "b")
         a = convert_to_tensor(a, name="a")
         b = convert_to_tensor(b, preferred_dtype=a.dtype.base_dtype, name="b")
+        if output_type is not None and dtypes.as_dtype(output_type) != a.dtype.base_dtype:
+            raise NotImplementedError("matmul with a different output_type is not supported")
         if not (_is_matrix(a) and _is_matrix(b)):
             return apply_op(
                 "BatchMatMulV2",
-                cwise.conj(a) if transpose_a else a,
-                cwise.conj(b) if transpose_b else b,
+                complex_lib.conj(a) if transpose_a else a,
+                complex_lib.conj(b) if transpose_b else b,
                 adj_x=transpose_a or adjoint_a,
                 adj_y=transpose_b or adjoint_b,
+                grad_x=grad_a,
+                grad_y=grad_b,
                 name=scope,
             )
         return apply_op(
             "MatMul",
-            cwise.conj(a) if adjoint_a else a,
-            cwise.conj(b) if adjoint_b else b,
+            complex_lib.conj(a) if adjoint_a else a,
+            complex_lib.conj(b) if adjoint_b else b,
             transpose_a=transpose_a or adjoint_a,
             transpose_b=transpose_b or adjoint_b,
+            grad_a=grad_a,
+            grad_b=grad_b,
             name=scope,
         )
-
-
-# ---------------------------------------------------------------------- Einsum
-
-
-def _parse_equation(equation: str):
-    """(input subscripts, output subscripts) of an explicit "ab,bc->ac" equation."""
-    if equation.count("->") != 1:
-        raise shape_errors.ShapeError(f"Expecting exactly one '->' in einsum equation: {equation}")
-    inputs, output = equation.split("->")
-    subscripts = inputs.split(",")
-    for part in [*subscripts, output]:
-        periods = part.count(".")
-        if periods not in (0, 3) or (periods == 3 and "..." not in part):
-            raise shape_errors.ShapeError(
-                f"Expected at most one ellipsis (...), but found {periods} periods (.) in the "
-                f"input subscript: {part}"
-            )
-    return subscripts, output
-
-
-def _einsum_input_dims(labels: str, shape, found: dict):
-    """Records each label's dim in `found`; returns the dims the ellipsis covers (or None
-    when the rank is unknown)."""
-    named = labels.replace("...", "")
-    if shape.rank is None:
-        for label in named:
-            found.setdefault(label, None)
-        return None if "..." in labels else []
-    dims = shape.as_list()
-    if "..." not in labels:
-        shape_errors.require_rank(shape, len(named))
-    shape_errors.require_rank_at_least(shape, len(named))
-    head, _, tail = labels.partition("...")
-    covered = dims[len(head) : len(dims) - len(tail)] if "..." in labels else []
-    label_dims = dims[: len(head)] + (dims[len(dims) - len(tail) :] if tail else [])
-    for label, dim in zip(named, label_dims):
-        found[label] = shape_errors.merge_dims(found.get(label), dim)
-    return covered
-
-
-def _einsum_shape(op):
-    subscripts, output = _parse_equation(op.attrs["equation"])
-    if len(subscripts) != len(op.inputs):
-        raise shape_errors.ShapeError(
-            f"Expected {len(subscripts)} inputs for equation "
-            f"{op.attrs['equation']} but got: {len(op.inputs)}"
-        )
-    found: dict = {}
-    batch = tensor_shape.TensorShape([])
-    for labels, tensor in zip(subscripts, op.inputs):
-        covered = _einsum_input_dims(labels, tensor.shape, found)
-        part = (
-            tensor_shape.unknown_shape() if covered is None else tensor_shape.TensorShape(covered)
-        )
-        batch = shape_errors.broadcast_shapes(batch, part)
-    if "..." in output and batch.rank is None:
-        return [tensor_shape.unknown_shape()]
-    head, _, tail = output.partition("...")
-    for label in head + tail:
-        if label not in found and label.isalpha():
-            raise shape_errors.ShapeError(
-                f"Einsum output subscripts for equation '{op.attrs['equation']}' has label "
-                f"'{label}' which is not present in the input subscripts"
-            )
-    dims = [found[label] for label in head]
-    if "..." in output:
-        dims += batch.as_list()
-    return [tensor_shape.TensorShape(dims + [found[label] for label in tail])]
-
-
-def _einsum_kernel(ctx, inputs, equation):
-    dtype = np.asarray(inputs[0]).dtype
-    operands = [np.asarray(v, dtype=np.float32) for v in inputs] if dtype.name in _HALF else inputs
-    try:
-        result = np.einsum(equation, *operands)
-    except ValueError as err:
-        raise _invalid(
-            f"Einsum {equation!r} cannot apply to input shapes "
-            f"{[format_dims(np.shape(v)) for v in inputs]}: {err}"
-        ) from None
-    return np.asarray(result).astype(dtype, copy=False)
-
-
-registry.register_op(
-    "Einsum",
-    inputs=["inputs: N * T"],
-    outputs=["output: T"],
-    attrs=["equation: string", "N: int >= 1", "T: type"],
-    shape=_einsum_shape,
-    kernel=_einsum_kernel,
-)
-
-
-def _implicit_output(subscripts) -> str:
-    """NumPy's and TF's implicit output: the ellipsis, then labels seen once, sorted."""
-    letters = "".join(subscripts).replace(".", "")
-    once = sorted(label for label in set(letters) if letters.count(label) == 1)
-    ellipsis = "..." if any("..." in part for part in subscripts) else ""
-    return ellipsis + "".join(once)
-
-
-def _pairwise_equations(subscripts, output):
-    """Left-to-right contractions for more than two operands: each step keeps the labels a
-    later operand or the output still needs."""
-    steps, current = [], subscripts[0]
-    for index, following in enumerate(subscripts[1:], start=1):
-        later = "".join(subscripts[index + 1 :]) + output
-        kept = "".join(
-            dict.fromkeys(
-                label for label in (current + following).replace(".", "") if label in later
-            )
-        )
-        ellipsis = "..." if "..." in current + following else ""
-        result = output if index == len(subscripts) - 1 else ellipsis + kept
-        steps.append(f"{current},{following}->{result}")
-        current = result
-    return steps
-
-
-def einsum(equation, *inputs, **kwargs):
-    """Mirrors `tf.einsum`: a tensor contraction in Einstein notation (`Einsum` op).
-
-    Explicit ("ij,jk->ik") and implicit ("ij,jk") outputs and one ellipsis per subscript
-    are supported. More than two operands are contracted left to right, two at a time.
-
-    Args:
-      equation: the subscripts, e.g. "bij,bjk->bik".
-      *inputs: the operand Tensors.
-      **kwargs: only `name` (default scope "einsum").
-
-    Returns:
-      A Tensor.
-
-    Raises:
-      TypeError: for other keyword arguments.
-
-    >>> einsum("ij,jk->ik", constant([[1.0, 2.0]]), constant([[3.0], [4.0]]))
-    <tf.Tensor 'einsum/Einsum:0' shape=(1, 1) dtype=float32>
-    """
-    name = kwargs.pop("name", None)
-    kwargs.pop("optimize", None)
-    if kwargs:
-        raise TypeError(
-            f"Invalid keyword arguments for this function: "
-            f"{', '.join(sorted(kwargs))}. Expected: name, optimize."
-        )
-    with graph_lib.name_scope(name, "einsum", list(inputs)):
-        equation = equation.replace(" ", "")
-        left, arrow, output = equation.partition("->")
-        subscripts = left.split(",")
-        if not arrow:
-            output = _implicit_output(subscripts)
-        if len(subscripts) <= 2:
-            return apply_op("Einsum", list(inputs), equation=f"{left}->{output}")
-        result = inputs[0]
-        for step, operand in zip(_pairwise_equations(subscripts, output), inputs[1:]):
-            result = apply_op("Einsum", [result, operand], equation=step)
-        return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
+from ndflow.ops.math import arithmetic
 from ndflow.ops.math import bitwise
 from ndflow.ops.math import comparison
 from ndflow.ops.math import cwise
@@ -126,7 +127,7 @@ _BINARY = [
     ("truediv", "truediv", division.truediv),
     ("floordiv", "floordiv", division.floordiv),
     ("mod", "mod", _mod),
-    ("pow", "pow", cwise.pow),
+    ("pow", "pow", arithmetic.pow),
     ("matmul", "matmul", _matmul),
     ("and", "and", _and),
     ("or", "or", _or),

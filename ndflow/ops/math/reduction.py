@@ -19,6 +19,7 @@ from ndflow.framework import registry
 from ndflow.framework import shape_errors
 from ndflow.framework import tensor_shape
 from ndflow.framework import tensor_util
+from ndflow.ops import array
 from ndflow.ops import elementwise
 from ndflow.ops.math import cast as cast_lib
 from ndflow.ops.math import sequence
@@ -150,16 +151,150 @@ def _reduction_kernel(fn):
     return kernel
 
 
+# ---------------------------------------------------------------------- gradients
+
+
+def _constant(value, dtype=dtypes.int32):
+    return op_builder.constant(value, dtype=dtype)
+
+
+def reduced_shape(input_shape, axes):
+    """TF's `math_ops.reduced_shape`: the 1-D `input_shape` with the `axes` entries set to 1
+    (the output shape of a reduction with keep_dims). A Const when both are static."""
+    shape_value = tensor_util.constant_value(input_shape)
+    axes_value = tensor_util.constant_value(axes)
+    if shape_value is not None and axes_value is not None:
+        dims = np.array(shape_value, dtype=np.int32)
+        dims[np.array(axes_value, dtype=np.int32)] = 1
+        return _constant(dims)
+    axes = convert_to_tensor(axes)
+    kind = axes.dtype.base_dtype
+    rank = apply_op("Size", input_shape, out_type=kind)
+    axes = apply_op("FloorMod", apply_op("AddV2", axes, rank), rank)
+    # TF stitches ones into the shape with DynamicStitch; a position is set to 1 here when
+    # it equals one of the axes.
+    positions = apply_op("Range", _constant(0, kind), rank, _constant(1, kind))
+    hits = apply_op(
+        "Equal", apply_op("ExpandDims", positions, 1), apply_op("Reshape", axes, [1, -1])
+    )
+    reduced = apply_op("Any", hits, 1)
+    return apply_op("SelectV2", reduced, array.ones_like(input_shape), input_shape)
+
+
+def _static_tile(op, grad):
+    """The gradient of Sum as a Reshape + Tile when the input shape and axes are static
+    (TF's graph-mode path, without its cache); None otherwise."""
+    dims = op.inputs[0].shape
+    axes = tensor_util.constant_value(op.inputs[1])
+    if dims.rank is None or axes is None:
+        return None
+    rank = dims.rank
+    if np.array_equal(axes, np.arange(rank)):
+        grad = apply_op("Reshape", grad, _constant([1] * rank))
+        if dims.is_fully_defined():
+            return apply_op("Tile", grad, _constant(dims.as_list()))
+        return apply_op("Tile", grad, apply_op("Shape", op.inputs[0]))
+    if not dims.is_fully_defined():
+        return None
+    kept = np.array(dims.as_list(), dtype=np.int32)
+    kept[np.ravel(axes).astype(np.int64)] = 1
+    scaling = np.array(dims.as_list(), dtype=np.int32) // np.maximum(kept, 1)
+    return apply_op("Tile", apply_op("Reshape", grad, _constant(kept)), _constant(scaling))
+
+
+def _sum_grad(op, grad):
+    """TF's `_SumGrad`: grad broadcast back over the reduced axes."""
+    tiled = _static_tile(op, grad)
+    if tiled is not None:
+        return [tiled, None]
+    input_shape = apply_op("Shape", op.inputs[0])
+    if not op.attrs["keep_dims"]:
+        grad = apply_op("Reshape", grad, reduced_shape(input_shape, op.inputs[1]))
+    return [apply_op("BroadcastTo", grad, input_shape), None]
+
+
+def _mean_grad(op, grad):
+    """TF's `_MeanGrad`: Sum's gradient divided by the number of reduced elements."""
+    sum_grad = _sum_grad(op, grad)[0]
+    dtype = sum_grad.dtype.base_dtype
+    inputs, outputs = op.inputs[0].shape, op.outputs[0].shape
+    if inputs.is_fully_defined() and outputs.is_fully_defined():
+        count = inputs.num_elements() // max(outputs.num_elements(), 1)
+        return [apply_op("RealDiv", sum_grad, _constant(count, dtype)), None]
+    input_shape = apply_op("Shape", op.inputs[0])
+    rank = apply_op("Size", input_shape)
+    axes = apply_op("Cast", op.inputs[1], DstT=dtypes.int32)
+    axes = apply_op("FloorMod", apply_op("AddV2", axes, rank), rank)
+    count = _product(apply_op("GatherV2", input_shape, axes, 0))
+    return [apply_op("RealDiv", sum_grad, apply_op("Cast", count, DstT=dtype)), None]
+
+
+def _product(values):
+    """The product of all entries (TF's `reduce_prod(x)`)."""
+    return reduce_prod(values)
+
+
+def _min_or_max_grad(op, grad):
+    """TF's `_MinOrMaxGrad`: the gradient is split evenly between the elements equal to the
+    extreme value (ties share it)."""
+    x, y = op.inputs[0], op.outputs[0]
+    input_shape = apply_op("Shape", x)
+    if op.attrs["keep_dims"]:
+        kept = apply_op("Shape", y)
+    else:
+        kept = reduced_shape(input_shape, op.inputs[1])
+        y = apply_op("Reshape", y, kept)
+        grad = apply_op("Reshape", grad, kept)
+    indicators = apply_op("Cast", apply_op("Equal", y, x), DstT=grad.dtype.base_dtype)
+    selected = apply_op("Reshape", apply_op("Sum", indicators, op.inputs[1]), kept)
+    return [apply_op("RealDiv", indicators, selected) * grad, None]
+
+
+def _other_axes(positions, reduced):
+    """The entries of `positions` not in `reduced`, in order (TF's ListDiff)."""
+    hits = apply_op(
+        "Equal", apply_op("ExpandDims", positions, 1), apply_op("Reshape", reduced, [1, -1])
+    )
+    keep = apply_op("LogicalNot", apply_op("Any", hits, 1))
+    where = apply_op("Reshape", apply_op("Where", keep), [-1])
+    return apply_op("GatherV2", positions, where, 0)
+
+
+def _prod_grad(op, grad):
+    """TF's `_ProdGrad`: the product of all other entries, from two exclusive cumulative
+    products (so zeros in the input are handled exactly)."""
+    x = op.inputs[0]
+    input_shape = apply_op("Shape", x)
+    if not op.attrs["keep_dims"]:
+        grad = apply_op("Reshape", grad, reduced_shape(input_shape, op.inputs[1]))
+    grad = apply_op("BroadcastTo", grad, input_shape)
+    rank = sequence.rank_of(x)
+    indices = apply_op("Cast", apply_op("Reshape", op.inputs[1], [-1]), DstT=dtypes.int32)
+    reduced = apply_op("FloorMod", apply_op("AddV2", indices, rank), rank)
+    other = _other_axes(sequence.range(0, rank), reduced)
+    perm = apply_op("ConcatV2", [reduced, other], 0)
+    reduced_num = _product(apply_op("GatherV2", input_shape, reduced, 0))
+    other_num = _product(apply_op("GatherV2", input_shape, other, 0))
+    permuted = apply_op("Transpose", x, perm)
+    reshaped = apply_op("Reshape", permuted, apply_op("Pack", [reduced_num, other_num]))
+    left = apply_op("Cumprod", reshaped, 0, exclusive=True)
+    right = apply_op("Cumprod", reshaped, 0, exclusive=True, reverse=True)
+    others = apply_op("Mul", elementwise.conj(left), elementwise.conj(right))
+    others = apply_op("Reshape", others, apply_op("Shape", permuted))
+    out = grad * apply_op("Transpose", others, apply_op("InvertPermutation", perm))
+    return [apply_op("Reshape", out, input_shape), None]
+
+
 _TIDX = "Tidx: {int32, int64} = DT_INT32"
 _REDUCTIONS = [
-    ("Sum", _sum, "T: numbertype"),
-    ("Mean", _mean, "T: numbertype"),
-    ("Prod", _prod, "T: numbertype"),
-    ("Max", _max, "T: {realnumbertype, quantizedtype}"),
-    ("Min", _min, "T: {realnumbertype, quantizedtype}"),
+    ("Sum", _sum, "T: numbertype", _sum_grad),
+    ("Mean", _mean, "T: numbertype", _mean_grad),
+    ("Prod", _prod, "T: numbertype", _prod_grad),
+    ("Max", _max, "T: {realnumbertype, quantizedtype}", _min_or_max_grad),
+    ("Min", _min, "T: {realnumbertype, quantizedtype}", _min_or_max_grad),
 ]
 
-for _name, _fn, _type_attr in _REDUCTIONS:
+for _name, _fn, _type_attr, _grad in _REDUCTIONS:
     registry.register_op(
         _name,
         inputs=["input: T", "reduction_indices: Tidx"],
@@ -167,6 +302,7 @@ for _name, _fn, _type_attr in _REDUCTIONS:
         attrs=["keep_dims: bool = false", _type_attr, _TIDX],
         shape=_reduction_shape,
         kernel=_reduction_kernel(_fn),
+        grad=_grad,
     )
 for _name, _fn in [("All", _all), ("Any", _any)]:
     registry.register_op(
@@ -177,6 +313,7 @@ for _name, _fn in [("All", _all), ("Any", _any)]:
         shape=_reduction_shape,
         kernel=_reduction_kernel(_fn),
     )
+    registry.not_differentiable(_name, "a logical reduction of bool tensors")
 
 
 # ---------------------------------------------------------------------- reduce_* builders
@@ -353,6 +490,7 @@ registry.register_op(
     shape=_arg_shape,
     kernel=_arg_kernel(True),
 )
+registry.not_differentiable("ArgMax", "an integer index; TF's gradient returns None")
 registry.register_op(
     "ArgMin",
     inputs=["input: T", "dimension: Tidx"],
@@ -361,6 +499,7 @@ registry.register_op(
     shape=_arg_shape,
     kernel=_arg_kernel(False),
 )
+registry.not_differentiable("ArgMin", "an integer index; TF's gradient returns None")
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
@@ -421,7 +560,29 @@ def _scan_kernel(accumulate, identity: int):
     return kernel
 
 
-for _name, _fn, _identity in [("Cumsum", np.cumsum, 0), ("Cumprod", np.cumprod, 1)]:
+def _cumsum_grad(op, grad):
+    """TF's `_CumsumGrad`: the cumulative sum of grad in the other direction."""
+    exclusive, reverse = op.attrs["exclusive"], op.attrs["reverse"]
+    return [
+        apply_op("Cumsum", grad, op.inputs[1], exclusive=exclusive, reverse=not reverse),
+        None,
+    ]
+
+
+def _cumprod_grad(op, grad):
+    """TF's `_CumprodGrad`: cumsum(cumprod(x) * grad) in the other direction, over x
+    (DivNoNan, so zeros in x give 0, as in TF)."""
+    x, axis = op.inputs
+    exclusive, reverse = op.attrs["exclusive"], op.attrs["reverse"]
+    prod = apply_op("Cumprod", x, axis, exclusive=exclusive, reverse=reverse)
+    out = apply_op("Cumsum", prod * grad, axis, exclusive=exclusive, reverse=not reverse)
+    return [apply_op("DivNoNan", out, x), None]
+
+
+for _name, _fn, _identity, _grad in [
+    ("Cumsum", np.cumsum, 0, _cumsum_grad),
+    ("Cumprod", np.cumprod, 1, _cumprod_grad),
+]:
     registry.register_op(
         _name,
         inputs=["x: T", "axis: Tidx"],
@@ -429,6 +590,7 @@ for _name, _fn, _identity in [("Cumsum", np.cumsum, 0), ("Cumprod", np.cumprod, 
         attrs=["exclusive: bool = false", "reverse: bool = false", "T: numbertype", _TIDX],
         shape=elementwise.unary_shape,
         kernel=_scan_kernel(_fn, _identity),
+        grad=_grad,
     )
 
 

@@ -3,20 +3,27 @@ Max/Min/Prod (any order, `num_segments` rows, negative ids dropped), with their 
 
 Segments no id names are filled as TF fills them: sorted ops with 0 (1 for Prod);
 unsorted ops with 0 for Sum, 1 for Prod, the lowest value for Max and the highest for Min.
-Rows are grouped with one stable sort and reduced with `ufunc.reduceat`.
+Rows are grouped with one stable sort and reduced with `ufunc.reduceat`. Gradients are TF's
+(math_grad.py): gathered back to each segment's rows, split between tied extremes.
+
+`tf.convert_to_tensor(indexed_slices)` is registered here too: it densifies with an
+UnsortedSegmentSum, as TF does.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ndflow.framework import dtypes
 from ndflow.framework import errors
+from ndflow.framework import indexed_slices
 from ndflow.framework import op_builder
 from ndflow.framework import registry
 from ndflow.framework import shape_errors
 from ndflow.framework import tensor_shape
-from ndflow.framework import tensor_util
+from ndflow.ops import array
 from ndflow.ops import elementwise
+from ndflow.ops.array import shape_inference as array_shapes
 
 apply_op = op_builder.apply_op
 format_dims = elementwise.format_dims
@@ -122,15 +129,77 @@ def _segment_kernel(kind: str):
     return kernel
 
 
+# ---------------------------------------------------------------------- sorted gradients
+# TF's math_grad.py formulas: each output row's gradient is gathered back to the rows of its
+# segment; Max/Min split it between the rows equal to the extreme; Prod divides it by each
+# row, with segments holding zeros treated separately.
+
+
+def _gather(params, indices):
+    return apply_op("GatherV2", params, indices, 0)
+
+
+def _segment_sum_grad(op, grad):
+    return [_gather(grad, op.inputs[1]), None]
+
+
+def _segment_mean_grad(op, grad):
+    data, ids = op.inputs
+    data_rank = apply_op("Rank", data)
+    ids_shape = apply_op("Shape", ids)
+    trailing = apply_op("ExpandDims", data_rank - 1, 0)
+    ones_shape = apply_op("ConcatV2", [ids_shape, array.ones(trailing, dtype=dtypes.int32)], 0)
+    ones = array.ones(ones_shape, dtype=grad.dtype.base_dtype)
+    counts = apply_op("SegmentSum", ones, ids)
+    return [_gather(apply_op("RealDiv", grad, counts), ids), None]
+
+
+def _segment_min_or_max_grad(op, grad):
+    data, ids = op.inputs
+    zeros = array.zeros_like(data)
+    selected = apply_op("Equal", data, _gather(op.outputs[0], ids))
+    counts = apply_op("SegmentSum", apply_op("Cast", selected, DstT=grad.dtype.base_dtype), ids)
+    shares = _gather(apply_op("RealDiv", grad, counts), ids)
+    return [apply_op("SelectV2", selected, shares, zeros), None]
+
+
+def _prod_partials(op, grad, segment_args, gather):
+    """TF's SegmentProd/UnsortedSegmentProd gradient parts: (grad, zeroed for segments with
+    two or more zeros; the partial derivative per row: product / x, or for the only zero of
+    a segment the product of the others). `segment_args` are the ids (and num_segments);
+    `gather` maps per-segment values to rows."""
+    data = op.inputs[0]
+    prefix = "Unsorted" if len(segment_args) == 2 else ""
+    is_zero = apply_op("Equal", data, op_builder.constant(0, dtype=data.dtype.base_dtype))
+    flags = apply_op("Cast", is_zero, DstT=dtypes.int32)
+    zero_count = apply_op(f"{prefix}SegmentSum", flags, *segment_args)
+    many_zeros = apply_op("Greater", zero_count, op_builder.constant(1))
+    grad = apply_op("SelectV2", many_zeros, array.zeros_like(grad), grad)
+    nonzero_data = apply_op("SelectV2", is_zero, array.ones_like(data), data)
+    nonzero_product = apply_op(f"{prefix}SegmentProd", nonzero_data, *segment_args)
+    divided = apply_op("RealDiv", gather(op.outputs[0]), nonzero_data)
+    return grad, apply_op("SelectV2", is_zero, gather(nonzero_product), divided)
+
+
+def _segment_prod_grad(op, grad):
+    ids = op.inputs[1]
+
+    def gather(values):
+        return _gather(values, ids)
+
+    grad, partial = _prod_partials(op, grad, (ids,), gather)
+    return [gather(grad) * partial, None]
+
+
 _SORTED = [
-    ("SegmentSum", "Sum", "numbertype"),
-    ("SegmentMean", "Mean", "numbertype"),
-    ("SegmentProd", "Prod", "numbertype"),
-    ("SegmentMax", "Max", "realnumbertype"),
-    ("SegmentMin", "Min", "realnumbertype"),
+    ("SegmentSum", "Sum", "numbertype", _segment_sum_grad),
+    ("SegmentMean", "Mean", "numbertype", _segment_mean_grad),
+    ("SegmentProd", "Prod", "numbertype", _segment_prod_grad),
+    ("SegmentMax", "Max", "realnumbertype", _segment_min_or_max_grad),
+    ("SegmentMin", "Min", "realnumbertype", _segment_min_or_max_grad),
 ]
 
-for _name, _kind, _types in _SORTED:
+for _name, _kind, _types, _grad in _SORTED:
     registry.register_op(
         _name,
         inputs=["data: T", "segment_ids: Tindices"],
@@ -138,6 +207,7 @@ for _name, _kind, _types in _SORTED:
         attrs=[f"T: {_types}", "Tindices: {int32, int64}"],
         shape=_segment_shape,
         kernel=_segment_kernel(_kind),
+        grad=_grad,
     )
 
 
@@ -170,7 +240,8 @@ segment_min = _segment_builder("SegmentMin", "segment_min", "minimum")
 
 
 def _num_segments_dim(tensor):
-    value = tensor_util.constant_value(tensor)
+    # Small constant subgraphs (dense_shape[0]) are evaluated, as TF's shape inference does.
+    value = array_shapes.static_scalar(tensor)
     if value is None:
         return None
     if int(value) < 0:
@@ -231,14 +302,67 @@ def _unsorted_kernel(kind: str):
     return kernel
 
 
+# ---------------------------------------------------------------------- unsorted gradients
+
+
+def _positive_mask(ids, gathered):
+    """TF's `_GatherDropNegatives` mask: ids >= 0, broadcast to the gathered rows' shape."""
+    positive = apply_op("GreaterEqual", ids, op_builder.constant(0, dtype=ids.dtype.base_dtype))
+    positive_shape = apply_op("Shape", positive)
+    extra = apply_op("Sub", apply_op("Rank", gathered), apply_op("Rank", positive))
+    ones = array.ones(apply_op("Reshape", extra, [1]), dtype=positive_shape.dtype.base_dtype)
+    positive = apply_op("Reshape", positive, apply_op("ConcatV2", [positive_shape, ones], 0))
+    return apply_op("LogicalAnd", positive, array.ones_like(gathered, dtype=dtypes.bool))
+
+
+def _gather_drop_negatives(params, ids, clipped=None, positive=None):
+    """TF's `_GatherDropNegatives`: params gathered at ids, zeros where an id is negative;
+    also returns the clipped ids and the mask, for reuse."""
+    if clipped is None:
+        clipped = apply_op("Maximum", ids, array.zeros_like(ids))
+    gathered = _gather(params, clipped)
+    if positive is None:
+        positive = _positive_mask(ids, gathered)
+    kept = apply_op("SelectV2", positive, gathered, array.zeros_like(gathered))
+    return kept, clipped, positive
+
+
+def _unsorted_sum_grad(op, grad):
+    return [_gather_drop_negatives(grad, op.inputs[1])[0], None, None]
+
+
+def _unsorted_min_or_max_grad(op, grad):
+    data, ids, count = op.inputs
+    gathered, clipped, positive = _gather_drop_negatives(op.outputs[0], ids)
+    selected = apply_op("LogicalAnd", apply_op("Equal", data, gathered), positive)
+    selected_count = apply_op(
+        "UnsortedSegmentSum", apply_op("Cast", selected, DstT=grad.dtype.base_dtype), ids, count
+    )
+    shares = apply_op("RealDiv", grad, selected_count)
+    shares = _gather_drop_negatives(shares, None, clipped, positive)[0]
+    return [apply_op("SelectV2", selected, shares, array.zeros_like(shares)), None, None]
+
+
+def _unsorted_prod_grad(op, grad):
+    ids, count = op.inputs[1], op.inputs[2]
+    clipped = apply_op("Maximum", ids, array.zeros_like(ids))
+
+    def gather(values):
+        return _gather(values, clipped)
+
+    grad, partial = _prod_partials(op, grad, (ids, count), gather)
+    rows = _gather_drop_negatives(grad, ids, clipped)[0]
+    return [rows * partial, None, None]
+
+
 _UNSORTED = [
-    ("UnsortedSegmentSum", "Sum", "numbertype", "int16, int32, int64"),
-    ("UnsortedSegmentProd", "Prod", "numbertype", "int32, int64"),
-    ("UnsortedSegmentMax", "Max", "realnumbertype", "int32, int64"),
-    ("UnsortedSegmentMin", "Min", "realnumbertype", "int32, int64"),
+    ("UnsortedSegmentSum", "Sum", "numbertype", "int16, int32, int64", _unsorted_sum_grad),
+    ("UnsortedSegmentProd", "Prod", "numbertype", "int32, int64", _unsorted_prod_grad),
+    ("UnsortedSegmentMax", "Max", "realnumbertype", "int32, int64", _unsorted_min_or_max_grad),
+    ("UnsortedSegmentMin", "Min", "realnumbertype", "int32, int64", _unsorted_min_or_max_grad),
 ]
 
-for _name, _kind, _types, _index_types in _UNSORTED:
+for _name, _kind, _types, _index_types, _grad in _UNSORTED:
     registry.register_op(
         _name,
         inputs=["data: T", "segment_ids: Tindices", "num_segments: Tnumsegments"],
@@ -250,6 +374,7 @@ for _name, _kind, _types, _index_types in _UNSORTED:
         ],
         shape=_unsorted_segment_shape,
         kernel=_unsorted_kernel(_kind),
+        grad=_grad,
     )
 
 
@@ -280,4 +405,30 @@ unsorted_segment_max = _unsorted_builder(
 )
 unsorted_segment_min = _unsorted_builder(
     "UnsortedSegmentMin", "unsorted_segment_min", "minimum", "the highest value of the type"
+)
+
+
+# ---------------------------------------------------------------------- IndexedSlices -> Tensor
+
+
+def _indexed_slices_to_tensor(value, dtype=None, name=None, as_ref=False):
+    """TF's `_indexed_slices_to_tensor`: the dense tensor the slices sum to, an
+    UnsortedSegmentSum of the values by index into dense_shape[0] rows."""
+    del as_ref
+    if dtype is not None and not dtype.is_compatible_with(value.dtype):
+        raise ValueError(
+            f"Tensor conversion requested dtype {dtype.name} for IndexedSlices with dtype "
+            f"{value.dtype.name}: {value!s}"
+        )
+    if value.dense_shape is None:
+        raise ValueError(
+            "Tensor conversion requested for IndexedSlices for argument `value` without "
+            f"dense_shape: {value!s}"
+        )
+    rows = op_builder.convert_to_tensor(value.dense_shape)[0]
+    return apply_op("UnsortedSegmentSum", value.values, value.indices, rows, name=name)
+
+
+op_builder.register_tensor_conversion_function(
+    indexed_slices.IndexedSlices, _indexed_slices_to_tensor
 )

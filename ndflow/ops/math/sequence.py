@@ -104,6 +104,7 @@ registry.register_op(
     shape=_range_shape,
     kernel=_range_kernel,
 )
+registry.not_differentiable("Range", "integer-like steps; TF registers it as not differentiable")
 
 _RANGE_ORDER = (
     dtypes.int32,
@@ -210,6 +211,7 @@ registry.register_op(
     shape=_lin_space_shape,
     kernel=_lin_space_kernel,
 )
+registry.not_differentiable("LinSpace", "TF registers it as not differentiable")
 
 
 def lin_space(start, stop, num, name=None):

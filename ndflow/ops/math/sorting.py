@@ -9,6 +9,7 @@ import collections
 
 import numpy as np
 
+from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
@@ -76,6 +77,36 @@ def _top_k_kernel(ctx, input, k, index_type):
     return values, indices.astype(index_type.as_numpy_dtype)
 
 
+def _top_k_grad(op, grad, _):
+    """TF's `_TopKGrad`: grad scattered back to the positions the values came from (flat
+    indices row * last_dim + index), zeros elsewhere; zeros for k."""
+    in_shape = apply_op("Shape", op.inputs[0])
+    indices = op.outputs[1]
+    ind_shape = apply_op("Shape", indices)
+    last = _last_entry(apply_op("Cast", ind_shape, DstT=dtypes.int64), ind_shape)
+    ind_2d = apply_op(
+        "Reshape", indices, apply_op("Pack", [op_builder.constant(-1, dtypes.int64), last])
+    )
+    in_last = _last_entry(apply_op("Cast", in_shape, DstT=dtypes.int64), in_shape)
+    outer = apply_op("Cast", apply_op("Shape", ind_2d)[0], DstT=dtypes.int64)
+    starts = apply_op("Range", op_builder.constant(0, dtypes.int64), outer * in_last, in_last)
+    offsets = apply_op("Cast", apply_op("ExpandDims", starts, -1), DstT=indices.dtype.base_dtype)
+    flat = apply_op("Reshape", ind_2d + offsets, [-1])
+    total = apply_op("Prod", in_shape, op_builder.constant([0]))
+    scattered = apply_op(
+        "ScatterNd",
+        apply_op("ExpandDims", flat, -1),
+        apply_op("Reshape", grad, [-1]),
+        apply_op("Reshape", total, [1]),
+    )
+    return [apply_op("Reshape", scattered, in_shape), op_builder.constant(0, dtypes.int32)]
+
+
+def _last_entry(values, shape):
+    """values[size(shape) - 1] (TF's gather of the last dim)."""
+    return apply_op("GatherV2", values, apply_op("Size", shape) - 1, 0)
+
+
 registry.register_op(
     "TopKV2",
     inputs=["input: T", "k: Tk"],
@@ -88,6 +119,7 @@ registry.register_op(
     ],
     shape=_top_k_shape,
     kernel=_top_k_kernel,
+    grad=_top_k_grad,
 )
 
 

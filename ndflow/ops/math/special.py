@@ -240,3 +240,77 @@ def digamma(x):
     result = np.where(pole | np.isnan(v), np.nan, result)
     result = np.where(v == np.inf, np.inf, result)
     return _rounded_back(result, x)
+
+
+# ---------------------------------------------------------------------- zeta, polygamma
+
+# Cephes' Euler-Maclaurin denominators (2k)! / B_2k, k = 1..12.
+_ZETA_A = (
+    12.0,
+    -720.0,
+    30240.0,
+    -1209600.0,
+    47900160.0,
+    -1.8924375803183791606e9,
+    7.47242496e10,
+    -2.950130727918164224e12,
+    1.1646782814350067249e14,
+    -4.5979787224074726105e15,
+    1.8152105401943546773e17,
+    -7.1661652561756670113e18,
+)
+_ZETA_SHIFT = 9.0
+
+
+def _zeta_sum(x, q):
+    """Hurwitz zeta by Euler-Maclaurin summation (Cephes' `zeta`), for valid (x, q)."""
+    shifts = np.maximum(_ZETA_SHIFT, np.ceil(_ZETA_SHIFT - q))
+    with np.errstate(all="ignore"):
+        total = np.power(q, -x)
+        a, b = q.copy(), np.zeros_like(q)
+        for step in range(1, int(np.max(shifts, initial=_ZETA_SHIFT)) + 1):
+            active = step <= shifts
+            a = np.where(active, a + 1.0, a)
+            b = np.where(active, np.power(a, -x), b)
+            total = np.where(active, total + b, total)
+        w = a
+        total = total + b * w / (x - 1.0) - 0.5 * b
+        factor, k = np.ones_like(q), 0.0
+        for denominator in _ZETA_A:
+            factor = factor * (x + k)
+            b = b / w
+            total = total + factor * b / denominator
+            k += 1.0
+            factor = factor * (x + k)
+            b = b / w
+            k += 1.0
+    return total
+
+
+def zeta(x, q):
+    """The Hurwitz zeta function sum_k (q + k)^-x, element-wise with broadcasting (Eigen's
+    rules: inf at x == 1 and at the poles q = 0, -1, ... for even integer x, NaN for x < 1)."""
+    xs, qs = np.broadcast_arrays(_as_float64(x), _as_float64(q))
+    pole = (qs <= 0) & (qs == np.floor(qs))
+    invalid = (xs < 1) | ((qs <= 0) & ~pole & (xs != np.floor(xs)))
+    safe_q = np.where(pole | invalid, 1.0, qs)
+    safe_x = np.where(invalid | (xs == 1), 2.0, xs)
+    result = _zeta_sum(safe_x, safe_q)
+    even = (xs == np.floor(xs)) & (np.fmod(xs, 2.0) == 0)
+    result = np.where(pole, np.where(even, np.inf, np.nan), result)
+    result = np.where(xs == 1, np.inf, np.where(invalid, np.nan, result))
+    return _rounded_back(result, np.asarray(x))
+
+
+def polygamma(n, x):
+    """The polygamma function psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x); digamma for n = 0,
+    NaN for a non-integer n (Eigen's rules)."""
+    ns, xs = np.broadcast_arrays(_as_float64(n), _as_float64(x))
+    order = np.where(ns == np.floor(ns), ns, 0.0)
+    with np.errstate(all="ignore"):
+        sign = np.where(np.fmod(order + 1.0, 2.0) == 0, 1.0, -1.0)
+        factorial = np.exp(np.asarray(lgamma(order + 1.0), dtype=np.float64))
+        higher = sign * factorial * np.asarray(zeta(order + 1.0, xs), dtype=np.float64)
+    result = np.where(order == 0, np.asarray(digamma(xs), dtype=np.float64), higher)
+    result = np.where(ns == np.floor(ns), result, np.nan)
+    return _rounded_back(result, np.asarray(n))

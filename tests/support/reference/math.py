@@ -318,3 +318,78 @@ def softmax(x):
         norm = math.fsum(weights)
         out[position] = [w / norm for w in weights]
     return out
+
+
+# ---------------------------------------------------------------------- complex parts
+
+
+def complex_parts(part):
+    """Real, Imag or Angle of each element with `cmath`, as float32/float64."""
+    fns = {"real": lambda z: z.real, "imag": lambda z: z.imag, "angle": cmath.phase}
+
+    def reference(z):
+        z = np.asarray(z)
+        out_dtype = np.float32 if z.dtype == np.complex64 else np.float64
+        return elementwise(fns[part], z, dtype=out_dtype)
+
+    return reference
+
+
+def make_complex(real, imag):
+    """complex(real, imag) element by element, broadcasting."""
+    real = np.asarray(real)
+    out_dtype = np.complex64 if real.dtype == np.float32 else np.complex128
+    return elementwise(complex, real, imag, dtype=out_dtype)
+
+
+# ---------------------------------------------------------------------- zeta, polygamma
+
+
+def _zeta_scalar(x: float, q: float) -> float:
+    """Hurwitz zeta by direct summation of 60 terms plus the Euler-Maclaurin tail to order 3
+    (a different cut-off and tail than the kernel's)."""
+    if x == 1.0:
+        return math.inf
+    if x < 1.0 or q <= 0.0:
+        return math.nan
+    n = 60
+    head = math.fsum((q + k) ** -x for k in range(n))
+    a = q + n
+    tail = a ** (1 - x) / (x - 1) + 0.5 * a**-x + x / 12 * a ** (-x - 1)
+    tail -= x * (x + 1) * (x + 2) / 720 * a ** (-x - 3)
+    return head + tail
+
+
+def zeta(x, q):
+    return elementwise(_zeta_scalar, x, q)
+
+
+def _polygamma_scalar(n: float, x: float) -> float:
+    if n != math.floor(n) or x <= 0:
+        return math.nan
+    if n == 0:
+        return digamma(x)
+    return (-1) ** (int(n) + 1) * math.factorial(int(n)) * _zeta_scalar(n + 1, x)
+
+
+def polygamma(n, x):
+    return elementwise(_polygamma_scalar, n, x)
+
+
+# ---------------------------------------------------------------------- gradient ops
+
+
+def grad_op(kind):
+    """The cwise gradient ops z(y, dy), element by element (y conjugated where TF does)."""
+    fns = {
+        "SigmoidGrad": lambda y, dy: dy * y * (1 - y),
+        "TanhGrad": lambda y, dy: dy * (1 - y * y),
+        "SqrtGrad": lambda y, dy: 0.5 * dy / y.conjugate(),
+        "RsqrtGrad": lambda y, dy: -0.5 * dy * y.conjugate() ** 3,
+        "ReciprocalGrad": lambda y, dy: -dy * y.conjugate() ** 2,
+    }
+
+    def reference(y, dy):
+        return elementwise(fns[kind], y, dy)
+
+    return reference

@@ -1,0 +1,1 @@
+"""`tf.train`'s libraries: optimizers, slot variables, learning-rate schedules, global step."""
