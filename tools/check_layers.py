@@ -107,6 +107,7 @@ MODULE_ORDER = {
         "training",
     ),
     "runtime": (
+        "memory",
         "resources",
         "kernel_context",
         "rewrites",

@@ -102,25 +102,41 @@ def _momentum(var, accum, grad, lr, momentum, use_nesterov=False):
         var -= accum * lr
 
 
-def _adam(var, m, v, grad, beta1_power, beta2_power, lr, beta1, beta2, epsilon, use_nesterov=False):
-    # TF's fused loop, as NumPy passes through one scratch array (the step is hot: every
-    # variable, every training step).
+def _adam(
+    var,
+    m,
+    v,
+    grad,
+    beta1_power,
+    beta2_power,
+    lr,
+    beta1,
+    beta2,
+    epsilon,
+    use_nesterov=False,
+    scratch=None,
+):
+    # TF's fused loop as NumPy passes through two scratch arrays (the step is hot: every
+    # variable, every training step); the dense path lends the variable's kept scratch.
     alpha = lr * np.sqrt(1 - beta2_power) / (1 - beta1_power)
-    scratch = np.empty_like(m)  # an array even for 0-d variables, to write into
-    np.subtract(grad, m, out=scratch)
-    scratch *= 1 - beta1
-    m += scratch
-    np.square(grad, out=scratch)
-    scratch -= v
-    scratch *= 1 - beta2
-    v += scratch
-    np.sqrt(v, out=scratch)
-    scratch += epsilon
-    step = grad * (1 - beta1) + beta1 * m if use_nesterov else m * alpha
+    first, second = scratch if scratch is not None else (np.empty_like(m), np.empty_like(m))
+    np.subtract(grad, m, out=first)
+    first *= 1 - beta1
+    m += first
+    np.square(grad, out=first)
+    first -= v
+    first *= 1 - beta2
+    v += first
+    np.sqrt(v, out=first)
+    first += epsilon
     if use_nesterov:
-        step *= alpha
-    step /= scratch
-    var -= step
+        np.multiply(grad, 1 - beta1, out=second)
+        second += beta1 * m
+        second *= alpha
+    else:
+        np.multiply(m, alpha, out=second)
+    second /= first
+    var -= second
 
 
 def _rms_prop(var, ms, mom, grad, lr, rho, momentum, epsilon):
@@ -160,6 +176,7 @@ class Algorithm:
     attrs: tuple = ()
     sparse: bool = True
     sparse_dtypes: frozenset | None = None
+    scratch: bool = False
 
 
 def _layout(spec: str) -> tuple:
@@ -226,6 +243,7 @@ ALGORITHMS = (
         _adam,
         attrs=("use_nesterov: bool = false",),
         sparse=False,
+        scratch=True,
     ),
     Algorithm(
         "RMSProp",
@@ -470,6 +488,8 @@ def _run(algorithm, names, grad_name, sparse, buffers, call, options) -> None:
         )
         return
     _check_dense(grad_name, arrays[0], call.grad)
+    if algorithm.scratch:
+        options = {**options, "scratch": buffers[0].scratch(2)}
     algorithm.update(**dict(zip(names, arrays)), grad=call.grad, **call.scalars, **options)
 
 

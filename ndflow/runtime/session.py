@@ -22,6 +22,7 @@ from ndflow.framework import tensor_util
 from ndflow.runtime import executor
 from ndflow.runtime import functions
 from ndflow.runtime import kernel_context
+from ndflow.runtime import memory
 from ndflow.runtime import plan as plan_lib
 from ndflow.runtime import resources
 
@@ -228,6 +229,7 @@ class BaseSession:
         if not isinstance(graph, graph_lib.Graph):
             raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}")
         self._graph = graph
+        memory.tune_allocator()
         self._target = target if isinstance(target, str) else target.decode()
         self._config = config
         self._resources = resources.ResourceMgr()

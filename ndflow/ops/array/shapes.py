@@ -7,6 +7,8 @@ gradient and registration sit together, with its builder below.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ndflow.framework import dtypes
@@ -262,6 +264,8 @@ def _reshape_target(input_shape, sizes) -> list:
     can still infer its other dims ([2, 0] -> [-1, 0] gives [2, 0]).
     """
     sizes = [int(s) for s in sizes]
+    if min(sizes, default=0) >= 0 and math.prod(sizes) == math.prod(input_shape):
+        return sizes  # the common case: nothing to infer, nothing wrong
     unknown = _check_sizes(sizes)
     count = int(np.prod(input_shape, dtype=np.int64))
     if unknown >= 0:

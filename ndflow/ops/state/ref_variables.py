@@ -62,6 +62,21 @@ class RefBuffer:
     def assign(self, value) -> None:
         self._value = value
 
+    def scratch(self, count: int) -> list:
+        """`count` writable arrays shaped like the value, kept for in-place update kernels
+        (an optimizer step then allocates nothing)."""
+        value = self.storage()
+        kept = getattr(self, "_scratch", None)
+        if (
+            kept is None
+            or len(kept) < count
+            or kept[0].shape != value.shape
+            or kept[0].dtype != value.dtype
+        ):
+            kept = [np.empty_like(value) for _ in range(count)]
+            self._scratch = kept
+        return kept[:count]
+
 
 def _variable_key(ctx, container, shared_name):
     return container, shared_name or ctx.node.name
