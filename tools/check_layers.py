@@ -77,6 +77,7 @@ MODULE_ORDER = {
         "operation",
         "graph",
         "indexed_slices",
+        "sparse_tensor",
         "op_builder",
         "function",
         "graph_def",

@@ -20,6 +20,7 @@ from ndflow.framework import dtypes as _dtypes
 from ndflow.framework import graph as _graph
 from ndflow.framework import graph_def as _graph_def
 from ndflow.framework import indexed_slices as _indexed_slices
+from ndflow.framework import sparse_tensor as _sparse_tensor
 from ndflow.framework import op_builder as _op_builder
 from ndflow.framework import registry as _registry
 from ndflow.framework import tensor_shape as _tensor_shape
@@ -366,6 +367,8 @@ RegisterGradient = _registry.RegisterGradient
 NotDifferentiable = _registry.not_differentiable
 no_gradient = _registry.not_differentiable
 IndexedSlices = _indexed_slices.IndexedSlices
+SparseTensor = _sparse_tensor.SparseTensor
+SparseTensorValue = _sparse_tensor.SparseTensorValue
 
 # --- GraphDef
 import_graph_def = _graph_def.import_graph_def

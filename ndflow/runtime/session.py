@@ -18,6 +18,7 @@ from ndflow.framework import dtypes
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import indexed_slices
+from ndflow.framework import sparse_tensor
 from ndflow.framework import tensor_util
 from ndflow.runtime import executor
 from ndflow.runtime import functions
@@ -449,3 +450,17 @@ def _feed_indexed_slices(key, value):
 register_session_run_conversion_functions(
     indexed_slices.IndexedSlices, _fetch_indexed_slices, _feed_indexed_slices
 )
+
+
+def _fetch_sparse(value):
+    def rebuild(values):
+        return sparse_tensor.SparseTensorValue(*values)
+
+    return [value.indices, value.values, value.dense_shape], rebuild
+
+
+def _feed_sparse(key, value):
+    return [(key.indices, value[0]), (key.values, value[1]), (key.dense_shape, value[2])]
+
+
+register_session_run_conversion_functions(sparse_tensor.SparseTensor, _fetch_sparse, _feed_sparse)
