@@ -16,7 +16,8 @@ TF_VENV := .venv-tf
 PY := $(VENV)/bin/python
 TF_PY := $(TF_VENV)/bin/python
 PIP_INSTALL = -m pip install --disable-pip-version-check -q
-TF_PACKAGES := tensorflow-cpu==2.21.0 tensorboard==2.21.0 tensorflow-serving-api==2.21.0
+TF_PACKAGES := tensorflow-cpu==2.21.0 tensorboard==2.21.0 tensorflow-serving-api==2.21.0 \
+	tf-keras==2.21.0
 
 .PHONY: help venv tf-venv test lint layers format linecount demo conformance goldens bench \
 	clean distclean
@@ -63,8 +64,9 @@ layers:
 test: lint
 	$(PY) -m pytest -m "not conformance" -n 2 -q
 
+# tf.compat.v1.layers (checked by the API-name conformance test) lives in tf-keras.
 conformance: $(TF_VENV)/.installed
-	$(TF_PY) -m pytest -m conformance -q tests
+	TF_USE_LEGACY_KERAS=1 $(TF_PY) -m pytest -m conformance -q tests
 
 format: $(VENV)/.installed
 	$(PY) -m ruff format .
@@ -84,6 +86,8 @@ bench: $(VENV)/.installed $(TF_VENV)/.installed
 	$(PY) bench/import_time.py --tf-python $(TF_PY)
 	$(PY) bench/session_overhead.py --tf-python $(TF_PY)
 	$(PY) bench/mlp_train.py --tf-python $(TF_PY)
+	$(PY) bench/tfrecord_parse.py --tf-python $(TF_PY)
+	$(PY) bench/seed_cnn.py --tf-python $(TF_PY)
 
 # --- cleaning --------------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ PACKAGE_LAYERS = {
     "": TOP,
     "api": TOP,
     "compat": TOP,
+    "lookup": TOP,  # ndflow/lookup.py: the tf.lookup namespace, re-exports only
 }
 
 LAYER_4 = tuple(name for name, layer in PACKAGE_LAYERS.items() if layer == 4)
@@ -77,8 +78,9 @@ MODULE_ORDER = {
         "operation",
         "graph",
         "indexed_slices",
-        "sparse_tensor",
         "op_builder",
+        "sparse_tensor",
+        "tensor_spec",
         "function",
         "graph_def",
         "behavior",
@@ -87,14 +89,19 @@ MODULE_ORDER = {
         "elementwise",
         "array",
         "math",
-        "nn",
-        "linalg",
+        # After math (its builders and gradients use Cast, Sum, MatMul); before nn, whose
+        # embedding lookups and sampled losses build sparse ops.
+        "sparse",
         "random",
+        "nn",
         "initializers",
         "state",
         "variable_scope",
         "control_flow",
         "functional",
+        "script",
+        # After control flow: tf.linalg's composites (expm, lstsq) build while loops and conds.
+        "linalg",
         "string",
         "lookup",
         "parsing",

@@ -2,6 +2,7 @@
 in ndflow/ops/initializers.py)."""
 
 from ndflow.ops import initializers as _initializers
+from ndflow.ops import lookup as _lookup
 from ndflow.ops import state as _state
 
 constant = _initializers.Constant
@@ -18,6 +19,7 @@ ones = _initializers.Ones
 orthogonal = _initializers.Orthogonal
 random_normal = _initializers.RandomNormal
 random_uniform = _initializers.RandomUniform
+tables_initializer = _lookup.tables_initializer
 truncated_normal = _initializers.TruncatedNormal
 uniform_unit_scaling = _initializers.UniformUnitScaling
 variables = _state.variables_initializer

@@ -1,6 +1,8 @@
 """`tf.train`: re-exports only (optimizers, savers and the rest join with later issues)."""
 
 from ndflow.framework import graph_def as _graph_def
+from ndflow.proto import example_pb2 as _example_pb2
+from ndflow.proto import feature_pb2 as _feature_pb2
 from ndflow.train import adadelta as _adadelta
 from ndflow.train import adagrad as _adagrad
 from ndflow.train import adam as _adam
@@ -15,6 +17,18 @@ from ndflow.train import rmsprop as _rmsprop
 from ndflow.train import training_util as _training_util
 
 write_graph = _graph_def.write_graph
+
+# --- tf.train.Example protos (ndflow/proto)
+BytesList = _feature_pb2.BytesList
+Example = _example_pb2.Example
+Feature = _feature_pb2.Feature
+FeatureList = _feature_pb2.FeatureList
+FeatureLists = _feature_pb2.FeatureLists
+Features = _feature_pb2.Features
+FloatList = _feature_pb2.FloatList
+Int64List = _feature_pb2.Int64List
+SequenceExample = _example_pb2.SequenceExample
+# --- end tf.train.Example protos
 
 # --- optimizers (ndflow/train)
 Optimizer = _optimizer.Optimizer

@@ -3,14 +3,24 @@
 `ndflow` (the package) and `ndflow.compat.v1` both expose exactly these names.
 """
 
+from ndflow import lookup as lookup  # tf.lookup is also the public ndflow.lookup
 from ndflow.api import bitwise as bitwise
+from ndflow.api import contrib as contrib
+from ndflow.api import data as data
 from ndflow.api import debugging as debugging
 from ndflow.api import errors as errors
+from ndflow.api import gfile as gfile
+from ndflow.api import image as image
 from ndflow.api import initializers as initializers
+from ndflow.api import io as io
+from ndflow.api import layers as layers
+from ndflow.api import linalg as linalg
 from ndflow.api import losses as losses
 from ndflow.api import math as math
 from ndflow.api import nn as nn
+from ndflow.api import python_io as python_io
 from ndflow.api import random as random
+from ndflow.api import sparse as sparse
 from ndflow.api import strings as strings
 from ndflow.api import train as train
 from ndflow.autodiff import control_flow_grad as _control_flow_grad  # noqa: F401 - registers gradients
@@ -20,17 +30,24 @@ from ndflow.framework import dtypes as _dtypes
 from ndflow.framework import graph as _graph
 from ndflow.framework import graph_def as _graph_def
 from ndflow.framework import indexed_slices as _indexed_slices
-from ndflow.framework import sparse_tensor as _sparse_tensor
 from ndflow.framework import op_builder as _op_builder
 from ndflow.framework import registry as _registry
+from ndflow.framework import sparse_tensor as _sparse_tensor
 from ndflow.framework import tensor_shape as _tensor_shape
+from ndflow.framework import tensor_spec as _tensor_spec
 from ndflow.ops import array as _array
 from ndflow.ops import clip as _clip
 from ndflow.ops import control_flow as _control_flow
 from ndflow.ops import functional as _functional
 from ndflow.ops import initializers as _initializers
+from ndflow.ops import io as _io
+from ndflow.ops import linalg as _linalg
+from ndflow.ops import lookup as _lookup
 from ndflow.ops import math as _math
+from ndflow.ops import parsing as _parsing
 from ndflow.ops import random as _random
+from ndflow.ops import script as _script
+from ndflow.ops import sparse as _sparse
 from ndflow.ops import state as _state
 from ndflow.ops import string as _string
 from ndflow.ops import variable_scope as _variable_scope
@@ -138,7 +155,33 @@ slice = _array.slice  # noqa: A001 - TF's public name
 strided_slice = _array.strided_slice
 boolean_mask = _array.boolean_mask
 newaxis = _array.newaxis
+dynamic_partition = _array.dynamic_partition
+dynamic_stitch = _array.dynamic_stitch
 # --- end array ops
+
+# --- sparse ops (ndflow/ops/sparse)
+sparse_add = _sparse.sparse_add
+sparse_concat = _sparse.sparse_concat
+sparse_fill_empty_rows = _sparse.sparse_fill_empty_rows
+sparse_maximum = _sparse.sparse_maximum
+sparse_merge = _sparse.sparse_merge
+sparse_minimum = _sparse.sparse_minimum
+sparse_placeholder = _sparse.sparse_placeholder
+sparse_reduce_max = _sparse.sparse_reduce_max
+sparse_reduce_max_sparse = _sparse.sparse_reduce_max_sparse
+sparse_reduce_sum = _sparse.sparse_reduce_sum
+sparse_reduce_sum_sparse = _sparse.sparse_reduce_sum_sparse
+sparse_reorder = _sparse.sparse_reorder
+sparse_reshape = _sparse.sparse_reshape
+sparse_retain = _sparse.sparse_retain
+sparse_slice = _sparse.sparse_slice
+sparse_split = _sparse.sparse_split
+sparse_tensor_dense_matmul = _sparse.sparse_tensor_dense_matmul
+sparse_tensor_to_dense = _sparse.sparse_tensor_to_dense
+sparse_to_dense = _sparse.sparse_to_dense
+sparse_to_indicator = _sparse.sparse_to_indicator
+sparse_transpose = _sparse.sparse_transpose
+# --- end sparse ops
 
 # --- math ops (ndflow/ops/math, ndflow/ops/nn)
 
@@ -255,7 +298,35 @@ unsorted_segment_max = _math.unsorted_segment_max
 unsorted_segment_min = _math.unsorted_segment_min
 sort = _math.sort
 argsort = _math.argsort
+sparse_segment_sum = _math.sparse_segment_sum
+sparse_segment_mean = _math.sparse_segment_mean
+sparse_segment_sqrt_n = _math.sparse_segment_sqrt_n
 # --- end math ops
+
+# --- linalg ops (ndflow/ops/linalg; TF1's top-level aliases)
+cholesky = _linalg.cholesky
+cholesky_solve = _linalg.cholesky_solve
+diag = _linalg.tensor_diag
+diag_part = _linalg.tensor_diag_part
+eye = _linalg.eye
+matrix_band_part = _linalg.matrix_band_part
+matrix_determinant = _linalg.matrix_determinant
+matrix_diag = _linalg.matrix_diag
+matrix_diag_part = _linalg.matrix_diag_part
+matrix_inverse = _linalg.matrix_inverse
+matrix_set_diag = _linalg.matrix_set_diag
+matrix_solve = _linalg.matrix_solve
+matrix_solve_ls = _linalg.matrix_solve_ls
+matrix_transpose = _linalg.matrix_transpose
+matrix_triangular_solve = _linalg.matrix_triangular_solve
+norm = _linalg.norm
+qr = _linalg.qr
+self_adjoint_eig = _linalg.self_adjoint_eig
+self_adjoint_eigvals = _linalg.self_adjoint_eigvals
+svd = _linalg.svd
+tensordot = _linalg.tensordot
+trace = _linalg.trace
+# --- end linalg ops
 
 # --- variables (ndflow/ops/state.py)
 Variable = _state.Variable
@@ -292,6 +363,10 @@ set_random_seed = _random.set_random_seed
 get_seed = _random.get_seed
 # --- end random ops
 
+# --- image ops (ndflow/ops/image; TF1's top-level alias)
+random_crop = image.random_crop
+# --- end image ops
+
 # --- initializers (ndflow/ops/initializers.py)
 zeros_initializer = _initializers.zeros_initializer
 ones_initializer = _initializers.ones_initializer
@@ -326,8 +401,39 @@ clip_by_average_norm = _clip.clip_by_average_norm
 global_norm = _clip.global_norm
 # --- end clipping
 
-# --- strings (ndflow/ops/string.py)
+# --- strings (ndflow/ops/string)
 string_join = _string.string_join
+string_split = _string.string_split
+substr = _string.substr
+regex_replace = _string.regex_replace
+reduce_join = _string.reduce_join
+as_string = _string.as_string
+string_to_hash_bucket_fast = _string.string_to_hash_bucket_fast
+string_to_hash_bucket_strong = _string.string_to_hash_bucket_strong
+string_to_hash_bucket = _string.string_to_hash_bucket
+# --- end strings
+
+# --- lookup tables (ndflow/ops/lookup)
+tables_initializer = _lookup.tables_initializer
+initialize_all_tables = _lookup.initialize_all_tables
+# --- end lookup tables
+
+# --- parsing and file io (ndflow/ops/parsing, ndflow/ops/io.py)
+FixedLenFeature = _parsing.FixedLenFeature
+FixedLenSequenceFeature = _parsing.FixedLenSequenceFeature
+SparseFeature = _parsing.SparseFeature
+VarLenFeature = _parsing.VarLenFeature
+parse_example = _parsing.parse_example
+parse_single_example = _parsing.parse_single_example
+parse_single_sequence_example = _parsing.parse_single_sequence_example
+decode_compressed = _parsing.decode_compressed
+decode_csv = _parsing.decode_csv
+decode_raw = _parsing.decode_raw
+string_to_number = _parsing.string_to_number
+matching_files = _io.matching_files
+read_file = _io.read_file
+write_file = _io.write_file
+# --- end parsing and file io
 
 # --- control flow (ndflow/ops/control_flow)
 cond = _control_flow.cond
@@ -369,6 +475,12 @@ no_gradient = _registry.not_differentiable
 IndexedSlices = _indexed_slices.IndexedSlices
 SparseTensor = _sparse_tensor.SparseTensor
 SparseTensorValue = _sparse_tensor.SparseTensorValue
+TensorSpec = _tensor_spec.TensorSpec
+SparseTensorSpec = _tensor_spec.SparseTensorSpec
+
+# --- Python functions as ops (ndflow/ops/script.py)
+py_func = _script.py_func
+numpy_function = _script.numpy_function
 
 # --- GraphDef
 import_graph_def = _graph_def.import_graph_def

@@ -397,7 +397,14 @@ def _aggregate(grads):
 
 def _concat_slices(grads):
     values = apply_op("ConcatV2", [g.values for g in grads], 0)
-    indices = apply_op("ConcatV2", [g.indices for g in grads], 0)
+    indices = [g.indices for g in grads]
+    # TF's _AsIndexedSlicesList: mixed int32/int64 indices are all widened to int64.
+    if any(i.dtype == dtypes.int64 for i in indices):
+        indices = [
+            i if i.dtype == dtypes.int64 else apply_op("Cast", i, DstT=dtypes.int64)
+            for i in indices
+        ]
+    indices = apply_op("ConcatV2", indices, 0)
     return IndexedSlices(values, indices, grads[0].dense_shape)
 
 

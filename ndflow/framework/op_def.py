@@ -246,7 +246,11 @@ def _parse_list_default(element, body, spec):
 def _parse_string_default(text, spec):
     if len(text) < 2 or text[0] not in "'\"" or text[-1] != text[0]:
         raise OpDefError(f"String default must be quoted in {spec!r}")
-    return text[1:-1]
+    body = text[1:-1]
+    if "\\" not in body:
+        return body
+    # C escapes, as REGISTER_OP's CUnescape reads them (PrintV2's `end = "\n"`).
+    return body.encode("utf-8").decode("unicode_escape")
 
 
 def _parse_bool_default(text, spec):

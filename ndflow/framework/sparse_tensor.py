@@ -10,6 +10,7 @@ import collections
 
 from ndflow.framework import dtypes
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import nest
 from ndflow.framework import op_builder
 from ndflow.framework import tensor_shape
 from ndflow.framework import tensor_util
@@ -17,6 +18,8 @@ from ndflow.framework import tensor_util
 SparseTensorValue = collections.namedtuple(
     "SparseTensorValue", ["indices", "values", "dense_shape"]
 )
+# A tf.data element component, not a 3-tuple of components.
+nest.register_data_leaf(SparseTensorValue)
 
 
 class SparseTensor:
@@ -34,9 +37,12 @@ class SparseTensor:
             self._dense_shape = op_builder.convert_to_tensor(
                 dense_shape, name="dense_shape", dtype=dtypes.int64
             )
-        self._indices.shape.with_rank(2)
-        self._values.shape.with_rank(1)
-        self._dense_shape.shape.with_rank(1)
+        self._dense_shape_default = tensor_util.constant_value_as_shape(self._dense_shape)
+        indices_shape = self._indices.shape.with_rank(2)
+        values_shape = self._values.shape.with_rank(1)
+        dense_shape_shape = self._dense_shape.shape.with_rank(1)
+        indices_shape[0].assert_is_compatible_with(values_shape[0])
+        indices_shape[1].assert_is_compatible_with(dense_shape_shape[0])
 
     @classmethod
     def from_value(cls, value):
@@ -71,11 +77,30 @@ class SparseTensor:
 
     @property
     def shape(self) -> tensor_shape.TensorShape:
-        """The static dense shape: known where `dense_shape` is a constant."""
-        return tensor_util.constant_value_as_shape(self._dense_shape)
+        """The static dense shape: known where `dense_shape` is a constant, refined by
+        `set_shape`."""
+        return self._dense_shape_default
 
     def get_shape(self) -> tensor_shape.TensorShape:
         return self.shape
+
+    def set_shape(self, shape) -> None:
+        """Mirrors `tf.SparseTensor.set_shape`: merges `shape` into the static dense shape.
+
+        Raises:
+          ValueError: when `shape` is not compatible with the current static shape.
+        """
+        shape = tensor_shape.as_shape(shape)
+        if not self._dense_shape_default.is_compatible_with(shape):
+            raise ValueError(
+                f"Tensor's shape {self._dense_shape_default} is not compatible with supplied "
+                f"shape {shape}."
+            )
+        self._dense_shape_default = self._dense_shape_default.merge_with(shape)
+
+    def with_values(self, new_values) -> SparseTensor:
+        """Mirrors `tf.SparseTensor.with_values`: the same indices and dense shape."""
+        return SparseTensor(self._indices, new_values, self._dense_shape)
 
     def eval(self, feed_dict=None, session=None):
         session = session or graph_lib.get_default_session()

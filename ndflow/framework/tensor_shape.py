@@ -173,7 +173,7 @@ def _dim_int(value):
         return value.value
     if value is None:
         return None
-    if isinstance(value, float) or hasattr(value, "dtype") and value.dtype.kind == "f":
+    if isinstance(value, float) or getattr(getattr(value, "dtype", None), "kind", "") == "f":
         raise TypeError(f"Dimension value must be integer or None, got {value!r}")
     int_value = operator.index(value)
     if int_value < 0:

@@ -318,8 +318,11 @@ def _multinomial_kernel(ctx, logits, num_samples, seed, seed2, output_dtype):
     located in each row's cumulative distribution, all rows in one searchsorted (row r's
     normalized CDF is shifted by r, which keeps the concatenation sorted)."""
     _check_multinomial(logits, num_samples)
+    return _sample_classes(logits, int(num_samples), output_dtype, _generator(ctx, seed, seed2))
+
+
+def _sample_classes(logits, samples, output_dtype, generator):
     batch, classes = np.shape(logits)
-    samples = int(num_samples)
     out_dtype = output_dtype.as_numpy_dtype
     if batch == 0 or samples == 0:
         return np.zeros((batch, samples), dtype=out_dtype)
@@ -328,7 +331,7 @@ def _multinomial_kernel(ctx, logits, num_samples, seed, seed2, output_dtype):
     cdf = np.cumsum(weights, axis=1)
     cdf /= cdf[:, -1:]
     rows = np.arange(batch, dtype=np.float64)[:, None]
-    draws = _generator(ctx, seed, seed2).random((batch, samples)) + rows
+    draws = generator.random((batch, samples)) + rows
     found = np.searchsorted((cdf + rows).reshape(-1), draws.reshape(-1), side="right")
     picked = found.reshape(batch, samples) - (rows * classes).astype(np.int64)
     return np.clip(picked, 0, classes - 1).astype(out_dtype)
@@ -344,6 +347,34 @@ register_op(
     stateful=True,
 )
 
+
+def _stateless_generator(seed) -> np.random.Generator:
+    """The same draws for the same [2] seed (TF's stateless contract; not TF's stream)."""
+    seed = np.asarray(seed)
+    if seed.shape != (2,):
+        raise _invalid(f"seed must have shape [2], not {list(seed.shape)}")
+    key = np.ascontiguousarray(seed.astype(np.int64)).view(np.uint64)
+    return np.random.Generator(np.random.Philox(key=key))
+
+
+def _stateless_multinomial_kernel(ctx, logits, num_samples, seed, output_dtype):
+    _check_multinomial(logits, num_samples)
+    return _sample_classes(logits, int(num_samples), output_dtype, _stateless_generator(seed))
+
+
+register_op(
+    "StatelessMultinomial",
+    inputs=["logits: T", "num_samples: int32", "seed: Tseed"],
+    outputs=["output: output_dtype"],
+    attrs=[
+        "T: realnumbertype",
+        "Tseed: {int32, int64} = DT_INT64",
+        "output_dtype: {int32, int64} = DT_INT64",
+    ],
+    shape=_multinomial_shape,
+    kernel=_stateless_multinomial_kernel,
+)
+
 for _name in (
     "RandomStandardNormal",
     "RandomUniform",
@@ -351,6 +382,7 @@ for _name in (
     "TruncatedNormal",
     "RandomShuffle",
     "Multinomial",
+    "StatelessMultinomial",
 ):
     registry.not_differentiable(_name, "a random draw (TF declares it not differentiable)")
 

@@ -117,6 +117,9 @@ def _bind_kernel(op, fed_ids):
             kernel = _with_single_of_list(kernel)
     elif any(arg.is_list for arg in outputs):
         kernel = _with_flat_outputs(kernel, outputs)
+        if len(op._outputs) == 1:
+            # e.g. ParseExampleV2 with one dense feature: its one output goes to one slot.
+            kernel = _with_single_of_list(kernel)
     return kernel
 
 

@@ -45,3 +45,10 @@ def test_mlp_with_adam_matches_tensorflow(data):
         ),
         "mlp_adam",
     )
+
+
+def test_dataset_demo_matches_tensorflow():
+    with tf.Graph().as_default():
+        result = seed_programs.dataset_demo(tf, **seed_programs.dataset_demo_data())
+    _compare(result, "dataset_demo")
+    assert result["losses"][-5:].mean() < result["losses"][:5].mean()

@@ -21,7 +21,20 @@ NAMESPACES = (
     "losses",
     "random",
     "initializers",
+    "linalg",
+    "layers",
+    "data",
+    "image",
+    "io",
+    "python_io",
+    "gfile",
+    "lookup",
+    "sparse",
 )
+
+
+# Namespaces inside namespaces, listed as "<namespace>.<inner>.<name>".
+NESTED_NAMESPACES = ("data.experimental",)
 
 
 def public_names(module) -> set[str]:
@@ -36,12 +49,24 @@ def current_surface() -> set[str]:
         if isinstance(value, types.ModuleType):
             if name not in NAMESPACES:
                 continue  # ndflow's own subpackages (framework, ops...), not TF names
+            # A namespace may also hold ndflow-only names (tf.contrib-era), listed in
+            # its __ndflow_only__; they are not TF compat.v1 names.
+            own = set(getattr(value, "__ndflow_only__", ()))
             surface.update(
                 f"{name}.{inner}"
-                for inner in public_names(value)
+                for inner in public_names(value) - own
                 if not isinstance(getattr(value, inner), types.ModuleType) or inner == "v1"
             )
         surface.add(name)
+    for dotted in NESTED_NAMESPACES:
+        module = ndflow
+        for part in dotted.split("."):
+            module = getattr(module, part)
+        surface.update(
+            f"{dotted}.{inner}"
+            for inner in public_names(module)
+            if not isinstance(getattr(module, inner), types.ModuleType)
+        )
     return surface
 
 

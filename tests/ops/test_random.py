@@ -180,7 +180,36 @@ OP_SPECS = [
         ],
         id="Multinomial_shapes",
     ),
+    OpSpec(
+        "StatelessMultinomial",
+        lambda logits: raw("StatelessMultinomial", logits, 4, tf.constant([3, 4], tf.int64)),
+        cases=[
+            (
+                [np.array([[0.0, -np.inf, -np.inf], [-np.inf, -np.inf, 5.0]], np.float32)],
+                np.array([[0, 0, 0, 0], [2, 2, 2, 2]], np.int64),
+            ),
+        ],
+        shape_cases=[
+            ShapeCase([[2, 3]], expected=[2, 4]),
+            ShapeCase([[3]], error="Shape must be rank 2 but is rank 1"),
+        ],
+        grad="a random draw (TF declares it not differentiable)",
+    ),
 ]
+
+
+def test_stateless_multinomial_repeats_for_the_same_seed():
+    logits = np.log(np.array([[0.2, 0.3, 0.5]], np.float32))
+    with tf.Graph().as_default(), tf.Session() as sess:
+        seed = tf.placeholder(tf.int64, [2])
+        draw = raw("StatelessMultinomial", logits, 200, seed)
+        first = sess.run(draw, {seed: [1, 2]})
+        again = sess.run(draw, {seed: [1, 2]})
+        other = sess.run(draw, {seed: [1, 3]})
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+    counts = np.bincount(first[0], minlength=3) / 200
+    np.testing.assert_allclose(counts, [0.2, 0.3, 0.5], atol=0.12)
 
 
 @pytest.mark.parametrize("spec", OP_SPECS, ids=str)

@@ -22,6 +22,7 @@ def generate(tf, writer):
         "mlp_adam": lambda: seed_programs.mlp_adam(
             tf, data["features"], data["labels"], data["w1"], data["b1"], data["w2"], data["b2"]
         ),
+        "dataset_demo": lambda: seed_programs.dataset_demo(tf, **seed_programs.dataset_demo_data()),
     }
     for case, run in runs.items():
         tf.reset_default_graph()

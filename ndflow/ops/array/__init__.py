@@ -12,6 +12,7 @@ from ndflow.ops.array import constants
 from ndflow.ops.array import gathering
 from ndflow.ops.array import indexing
 from ndflow.ops.array import joining
+from ndflow.ops.array import partition
 from ndflow.ops.array import passthrough
 from ndflow.ops.array import rearranging
 from ndflow.ops.array import searching
@@ -80,3 +81,8 @@ strided_slice = slicing.strided_slice
 boolean_mask = indexing.boolean_mask
 gather_nd = indexing.gather_nd
 newaxis = indexing.newaxis
+
+# partition.py
+dynamic_partition = partition.dynamic_partition
+dynamic_stitch = partition.dynamic_stitch
+parallel_dynamic_stitch = partition.parallel_dynamic_stitch

@@ -21,11 +21,11 @@ apply_op = op_builder.apply_op
 Tensor = graph_lib.Tensor
 
 
-def summarize(value, limit: int, quote_strings: bool = True) -> str:
-    """TF's SummarizeValue: a tensor as printed by tf.print / tf.Print."""
+def summarize_tensor(value, limit: int, quote_strings: bool = True) -> str:
+    """TF's SummarizeValue: a tensor as printed by tf.print (strings quoted, even scalars)."""
     array = np.asarray(value)
     if array.ndim == 0:
-        return _scalar(array.item(), quote_strings=False)
+        return _scalar(array.item(), quote_strings)
     return _summarize_array(array, limit, quote_strings, 0)
 
 
@@ -79,17 +79,9 @@ def _string_format_kernel(ctx, inputs, template, placeholder, summarize):
         )
     out = [pieces[0]]
     for value, piece in zip(inputs, pieces[1:]):
-        out.append(_summarize_for_format(value, summarize))
+        out.append(summarize_tensor(value, summarize))
         out.append(piece)
     return np.asarray("".join(out).encode("utf-8"), dtype=object)
-
-
-def _summarize_for_format(value, limit):
-    array = np.asarray(value)
-    if array.ndim == 0 and array.dtype == object:
-        item = array.item()
-        return item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
-    return summarize(array, limit)
 
 
 register_op(

@@ -22,6 +22,7 @@ from ndflow.ops.math import reduction
 from ndflow.ops.math import segment
 from ndflow.ops.math import sequence
 from ndflow.ops.math import sorting
+from ndflow.ops.math import sparse_segment
 
 # arithmetic.py
 add = arithmetic.add
@@ -153,6 +154,11 @@ unsorted_segment_sum = segment.unsorted_segment_sum
 unsorted_segment_prod = segment.unsorted_segment_prod
 unsorted_segment_max = segment.unsorted_segment_max
 unsorted_segment_min = segment.unsorted_segment_min
+
+# sparse_segment.py
+sparse_segment_sum = sparse_segment.sparse_segment_sum
+sparse_segment_mean = sparse_segment.sparse_segment_mean
+sparse_segment_sqrt_n = sparse_segment.sparse_segment_sqrt_n
 
 # sorting.py
 top_k = sorting.top_k

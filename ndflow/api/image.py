@@ -1,0 +1,49 @@
+"""`tf.image`: re-exports only (the builders live in ndflow/ops/image)."""
+
+from ndflow.ops import image as _image
+
+ResizeMethod = _image.ResizeMethod
+adjust_brightness = _image.adjust_brightness
+adjust_contrast = _image.adjust_contrast
+adjust_gamma = _image.adjust_gamma
+adjust_hue = _image.adjust_hue
+adjust_saturation = _image.adjust_saturation
+central_crop = _image.central_crop
+convert_image_dtype = _image.convert_image_dtype
+crop_to_bounding_box = _image.crop_to_bounding_box
+decode_bmp = _image.decode_bmp
+decode_gif = _image.decode_gif
+decode_image = _image.decode_image
+decode_jpeg = _image.decode_jpeg
+decode_png = _image.decode_png
+encode_jpeg = _image.encode_jpeg
+encode_png = _image.encode_png
+extract_jpeg_shape = _image.extract_jpeg_shape
+flip_left_right = _image.flip_left_right
+flip_up_down = _image.flip_up_down
+grayscale_to_rgb = _image.grayscale_to_rgb
+hsv_to_rgb = _image.hsv_to_rgb
+image_gradients = _image.image_gradients
+pad_to_bounding_box = _image.pad_to_bounding_box
+per_image_standardization = _image.per_image_standardization
+random_brightness = _image.random_brightness
+random_contrast = _image.random_contrast
+random_crop = _image.random_crop
+random_flip_left_right = _image.random_flip_left_right
+random_flip_up_down = _image.random_flip_up_down
+random_hue = _image.random_hue
+random_saturation = _image.random_saturation
+resize = _image.resize_images  # TF1's tf.image.resize is resize_images
+resize_area = _image.resize_area
+resize_bicubic = _image.resize_bicubic
+resize_bilinear = _image.resize_bilinear
+resize_image_with_crop_or_pad = _image.resize_image_with_crop_or_pad
+resize_images = _image.resize_images
+resize_nearest_neighbor = _image.resize_nearest_neighbor
+resize_with_crop_or_pad = _image.resize_image_with_crop_or_pad
+rgb_to_grayscale = _image.rgb_to_grayscale
+rgb_to_hsv = _image.rgb_to_hsv
+rot90 = _image.rot90
+total_variation = _image.total_variation
+transpose = _image.transpose
+transpose_image = _image.transpose

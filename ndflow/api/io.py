@@ -1,0 +1,29 @@
+"""`tf.io` (TF1's `tf.compat.v1.io`): files, TFRecords and Example parsing. Re-exports only."""
+
+from ndflow.api import io_gfile as gfile  # noqa: F401 - the tf.io.gfile namespace
+from ndflow.ops import io as _io
+from ndflow.ops import parsing as _parsing
+
+# --- Example parsing (ndflow/ops/parsing)
+FixedLenFeature = _parsing.FixedLenFeature
+FixedLenSequenceFeature = _parsing.FixedLenSequenceFeature
+SparseFeature = _parsing.SparseFeature
+VarLenFeature = _parsing.VarLenFeature
+parse_example = _parsing.parse_example
+parse_single_example = _parsing.parse_single_example
+parse_sequence_example = _parsing.parse_sequence_example
+parse_single_sequence_example = _parsing.parse_single_sequence_example
+decode_compressed = _parsing.decode_compressed
+decode_csv = _parsing.decode_csv
+decode_raw = _parsing.decode_raw
+# --- end Example parsing
+
+# --- files and TFRecords (ndflow/ops/io.py)
+TFRecordCompressionType = _io.TFRecordCompressionType
+TFRecordOptions = _io.TFRecordOptions
+TFRecordWriter = _io.TFRecordWriter
+tf_record_iterator = _io.tf_record_iterator
+matching_files = _io.matching_files
+read_file = _io.read_file
+write_file = _io.write_file
+# --- end files and TFRecords

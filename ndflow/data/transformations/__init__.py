@@ -1,0 +1,1 @@
+"""One module per Dataset transformation: each builds TF's dataset op for it."""

@@ -1,0 +1,1 @@
+"""Layer 1: TensorFlow's file formats as plain codecs, usable without a graph."""
