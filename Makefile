@@ -29,7 +29,7 @@ help:
 	@echo "make demo         run examples/demo.py"
 	@echo "make conformance  tests marked conformance, in the TensorFlow oracle venv"
 	@echo "make goldens      regenerate tests/golden with real TensorFlow"
-	@echo "make bench        import-time, Session-overhead and MLP-training benchmarks against TF"
+	@echo "make bench        every benchmark in bench/, against TF in the same run"
 	@echo "make linecount    code lines per package"
 	@echo "make clean        remove caches and build output (keeps the venvs)"
 	@echo "make distclean    clean, and remove .venv and .venv-tf"
@@ -88,6 +88,8 @@ bench: $(VENV)/.installed $(TF_VENV)/.installed
 	$(PY) bench/mlp_train.py --tf-python $(TF_PY)
 	$(PY) bench/tfrecord_parse.py --tf-python $(TF_PY)
 	$(PY) bench/seed_cnn.py --tf-python $(TF_PY)
+	$(PY) bench/data_map_parallel.py --tf-python $(TF_PY)
+	$(PY) bench/savedmodel_cold_start.py --tf-python $(TF_PY)
 
 # --- cleaning --------------------------------------------------------------------------------
 

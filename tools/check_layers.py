@@ -64,6 +64,7 @@ PEER_IMPORTS: dict[str, dict[str, frozenset[str] | None]] = {
 # imports only earlier entries. The package's own __init__ counts as after every entry.
 MODULE_ORDER = {
     "framework": (
+        "versions",
         "errors",
         "string_coding",
         "nest",
@@ -83,6 +84,8 @@ MODULE_ORDER = {
         "tensor_spec",
         "function",
         "graph_def",
+        "graph_util",
+        "proto_functions",
         "behavior",
     ),
     "ops": (

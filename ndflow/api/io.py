@@ -1,6 +1,7 @@
 """`tf.io` (TF1's `tf.compat.v1.io`): files, TFRecords and Example parsing. Re-exports only."""
 
 from ndflow.api import io_gfile as gfile  # noqa: F401 - the tf.io.gfile namespace
+from ndflow.framework import graph_def as _graph_def
 from ndflow.ops import io as _io
 from ndflow.ops import parsing as _parsing
 
@@ -18,7 +19,7 @@ decode_csv = _parsing.decode_csv
 decode_raw = _parsing.decode_raw
 # --- end Example parsing
 
-# --- files and TFRecords (ndflow/ops/io.py)
+# --- files and TFRecords (ndflow/ops/io/)
 TFRecordCompressionType = _io.TFRecordCompressionType
 TFRecordOptions = _io.TFRecordOptions
 TFRecordWriter = _io.TFRecordWriter
@@ -27,3 +28,6 @@ matching_files = _io.matching_files
 read_file = _io.read_file
 write_file = _io.write_file
 # --- end files and TFRecords
+
+# --- GraphDef files (ndflow/framework/graph_def.py)
+write_graph = _graph_def.write_graph

@@ -1,5 +1,7 @@
-"""`tf.nn`: re-exports only (the builders live in ndflow/ops/nn and ndflow/ops/math)."""
+"""`tf.nn`: re-exports only (the builders live in ndflow/ops/nn, ndflow/ops/math and, for the
+space/batch/depth ops, ndflow/ops/array)."""
 
+from ndflow.ops import array as _array
 from ndflow.ops import math as _math
 from ndflow.ops import nn as _nn
 
@@ -27,6 +29,7 @@ conv3d_transpose = _nn.conv3d_transpose
 conv_transpose = _nn.conv_transpose
 convolution = _nn.convolution
 crelu = _nn.crelu
+depth_to_space = _array.depth_to_space
 depthwise_conv2d = _nn.depthwise_conv2d
 depthwise_conv2d_backprop_filter = _nn.depthwise_conv2d_native_backprop_filter
 depthwise_conv2d_backprop_input = _nn.depthwise_conv2d_native_backprop_input
@@ -70,10 +73,13 @@ softmax_cross_entropy_with_logits = _nn.softmax_cross_entropy_with_logits
 softmax_cross_entropy_with_logits_v2 = _nn.softmax_cross_entropy_with_logits_v2
 softplus = _nn.softplus
 softsign = _nn.softsign
+space_to_batch = _array.space_to_batch
+space_to_depth = _array.space_to_depth
 sparse_softmax_cross_entropy_with_logits = _nn.sparse_softmax_cross_entropy_with_logits
 tanh = _math.tanh
 top_k = _math.top_k
 uniform_candidate_sampler = _nn.uniform_candidate_sampler
 weighted_cross_entropy_with_logits = _nn.weighted_cross_entropy_with_logits
 weighted_moments = _nn.weighted_moments
+with_space_to_batch = _nn.with_space_to_batch
 zero_fraction = _nn.zero_fraction

@@ -6,6 +6,8 @@ from ndflow.proto import feature_pb2 as _feature_pb2
 from ndflow.train import adadelta as _adadelta
 from ndflow.train import adagrad as _adagrad
 from ndflow.train import adam as _adam
+from ndflow.train import checkpoint_state as _checkpoint_state
+from ndflow.train import checkpoint_utils as _checkpoint_utils
 from ndflow.train import ftrl as _ftrl
 from ndflow.train import gradient_descent as _gradient_descent
 from ndflow.train import learning_rate_decay as _learning_rate_decay
@@ -14,6 +16,7 @@ from ndflow.train import optimizer as _optimizer
 from ndflow.train import proximal_adagrad as _proximal_adagrad
 from ndflow.train import proximal_gradient_descent as _proximal_gradient_descent
 from ndflow.train import rmsprop as _rmsprop
+from ndflow.train import saver as _saver
 from ndflow.train import training_util as _training_util
 
 write_graph = _graph_def.write_graph
@@ -61,3 +64,26 @@ cosine_decay_restarts = _learning_rate_decay.cosine_decay_restarts
 linear_cosine_decay = _learning_rate_decay.linear_cosine_decay
 noisy_linear_cosine_decay = _learning_rate_decay.noisy_linear_cosine_decay
 # --- end optimizers
+
+# --- checkpoint files (ndflow/train/checkpoint_state.py, checkpoint_utils.py)
+NewCheckpointReader = _checkpoint_utils.NewCheckpointReader
+load_checkpoint = _checkpoint_utils.load_checkpoint
+list_variables = _checkpoint_utils.list_variables
+load_variable = _checkpoint_utils.load_variable
+init_from_checkpoint = _checkpoint_utils.init_from_checkpoint
+checkpoints_iterator = _checkpoint_utils.checkpoints_iterator
+latest_checkpoint = _checkpoint_state.latest_checkpoint
+get_checkpoint_state = _checkpoint_state.get_checkpoint_state
+checkpoint_exists = _checkpoint_state.checkpoint_exists
+update_checkpoint_state = _checkpoint_state.update_checkpoint_state
+generate_checkpoint_state_proto = _checkpoint_state.generate_checkpoint_state_proto
+get_checkpoint_mtimes = _checkpoint_state.get_checkpoint_mtimes
+remove_checkpoint = _checkpoint_state.remove_checkpoint
+# --- end checkpoint files
+
+# --- Saver and MetaGraphs (ndflow/train/saver.py)
+Saver = _saver.Saver
+SaverDef = _saver.SaverDef
+import_meta_graph = _saver.import_meta_graph
+export_meta_graph = _saver.export_meta_graph
+# --- end Saver and MetaGraphs

@@ -10,6 +10,7 @@ from ndflow.api import data as data
 from ndflow.api import debugging as debugging
 from ndflow.api import errors as errors
 from ndflow.api import gfile as gfile
+from ndflow.api import graph_util as graph_util
 from ndflow.api import image as image
 from ndflow.api import initializers as initializers
 from ndflow.api import io as io
@@ -20,6 +21,7 @@ from ndflow.api import math as math
 from ndflow.api import nn as nn
 from ndflow.api import python_io as python_io
 from ndflow.api import random as random
+from ndflow.api import saved_model as saved_model
 from ndflow.api import sparse as sparse
 from ndflow.api import strings as strings
 from ndflow.api import train as train
@@ -35,6 +37,7 @@ from ndflow.framework import registry as _registry
 from ndflow.framework import sparse_tensor as _sparse_tensor
 from ndflow.framework import tensor_shape as _tensor_shape
 from ndflow.framework import tensor_spec as _tensor_spec
+from ndflow.framework import versions as _versions
 from ndflow.ops import array as _array
 from ndflow.ops import clip as _clip
 from ndflow.ops import control_flow as _control_flow
@@ -53,7 +56,7 @@ from ndflow.ops import string as _string
 from ndflow.ops import variable_scope as _variable_scope
 from ndflow.runtime import session as _session
 
-__version__ = "0.1.0"
+__version__ = _versions.NDFLOW_VERSION
 
 # --- dtypes
 DType = _dtypes.DType
@@ -157,6 +160,13 @@ boolean_mask = _array.boolean_mask
 newaxis = _array.newaxis
 dynamic_partition = _array.dynamic_partition
 dynamic_stitch = _array.dynamic_stitch
+space_to_batch_nd = _array.space_to_batch_nd
+batch_to_space_nd = _array.batch_to_space_nd
+space_to_batch = _array.space_to_batch
+batch_to_space = _array.batch_to_space
+space_to_depth = _array.space_to_depth
+depth_to_space = _array.depth_to_space
+required_space_to_batch_paddings = _array.required_space_to_batch_paddings
 # --- end array ops
 
 # --- sparse ops (ndflow/ops/sparse)
@@ -418,7 +428,7 @@ tables_initializer = _lookup.tables_initializer
 initialize_all_tables = _lookup.initialize_all_tables
 # --- end lookup tables
 
-# --- parsing and file io (ndflow/ops/parsing, ndflow/ops/io.py)
+# --- parsing and file io (ndflow/ops/parsing, ndflow/ops/io/)
 FixedLenFeature = _parsing.FixedLenFeature
 FixedLenSequenceFeature = _parsing.FixedLenSequenceFeature
 SparseFeature = _parsing.SparseFeature

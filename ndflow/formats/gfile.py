@@ -17,7 +17,7 @@ from ndflow.framework import errors
 _MODES = ("r", "w", "a", "r+", "w+", "a+")
 
 
-def _error_for(error: OSError, path) -> errors.OpError:
+def error_for(error: OSError, path) -> errors.OpError:
     """The TensorFlow error for an OSError on `path`, worded as TF's POSIX file system."""
     reason = os.strerror(error.errno) if error.errno else str(error)
     message = f"{path}; {reason}"
@@ -70,7 +70,7 @@ class GFile:
             try:
                 self._file = open(self._name, mode)  # closed by close()
             except OSError as error:
-                raise _error_for(error, self._name) from None
+                raise error_for(error, self._name) from None
         return self._file
 
     def _decode(self, data: bytes):
@@ -171,7 +171,7 @@ def stat(path) -> FileStatistics:
     try:
         info = os.stat(path)
     except OSError as error:
-        raise _error_for(error, path) from None
+        raise error_for(error, path) from None
     return FileStatistics(info.st_size, info.st_mtime_ns, os.path.isdir(path))
 
 
@@ -198,7 +198,7 @@ def makedirs(path) -> None:
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as error:
-        raise _error_for(error, path) from None
+        raise error_for(error, path) from None
 
 
 def mkdir(path) -> None:
@@ -209,7 +209,7 @@ def mkdir(path) -> None:
     try:
         os.mkdir(path)
     except OSError as error:
-        raise _error_for(error, path) from None
+        raise error_for(error, path) from None
 
 
 def remove(path) -> None:
@@ -218,7 +218,7 @@ def remove(path) -> None:
     try:
         os.remove(path)
     except OSError as error:
-        raise _error_for(error, path) from None
+        raise error_for(error, path) from None
 
 
 def rmtree(path) -> None:
@@ -244,7 +244,7 @@ def copy(src, dst, overwrite: bool = False) -> None:
     try:
         shutil.copyfile(src, dst)
     except OSError as error:
-        raise _error_for(error, src if not os.path.exists(src) else dst) from None
+        raise error_for(error, src if not os.path.exists(src) else dst) from None
 
 
 def rename(src, dst, overwrite: bool = False) -> None:
@@ -256,7 +256,7 @@ def rename(src, dst, overwrite: bool = False) -> None:
     try:
         os.replace(src, dst)
     except OSError as error:
-        raise _error_for(error, dst) from None
+        raise error_for(error, dst) from None
 
 
 def walk(top, topdown: bool = True, onerror=None):

@@ -320,10 +320,23 @@ _UNSIGNED = (uint8, uint16, uint32, uint64)
 _COMPLEX = (complex64, complex128)
 _QUANTIZED_TYPES = (qint8, quint8, qint16, quint16, qint32)
 
+
+def _in_order(names: str) -> tuple[DType, ...]:
+    return tuple(as_dtype(name) for name in names.split())
+
+
+# realnumbertype, numbertype and quantizedtype list their types in TF's order (TF's
+# RealNumberTypes(), NumberTypes(), QuantizedTypes()), so OpDef protos and "allowed values"
+# messages match TensorFlow's.
 TYPE_SETS: dict[str, tuple[DType, ...]] = {
-    "realnumbertype": _FLOATS + _SIGNED + _UNSIGNED,
-    "numbertype": _FLOATS + _SIGNED + _UNSIGNED + _COMPLEX + _QUANTIZED_TYPES,
-    "quantizedtype": _QUANTIZED_TYPES,
+    "realnumbertype": _in_order(
+        "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
+    ),
+    "numbertype": _in_order(
+        "float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 "
+        "qint16 quint16 uint16 complex128 float16 uint32 uint64"
+    ),
+    "quantizedtype": _in_order("qint8 quint8 qint32 qint16 quint16"),
     "floatingtype": _FLOATS,
     "complextype": _COMPLEX,
     "integertype": _SIGNED + _UNSIGNED,

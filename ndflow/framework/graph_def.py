@@ -1,4 +1,4 @@
-"""GraphDef in and out: `tf.import_graph_def` and `tf.train.write_graph`.
+"""GraphDef in and out: `tf.import_graph_def` and `tf.io.write_graph`.
 
 Importing needs nothing but the op registry: a node whose type is registered becomes an op
 (defaults filled in, shapes inferred); an unregistered type is a `NotFoundError` naming the
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import os
+import uuid
 
 from ndflow.framework import attr_value
 from ndflow.framework import errors
@@ -17,6 +18,8 @@ from ndflow.framework import function as function_lib
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_def as op_def_lib
 from ndflow.framework import registry
+
+_LEGACY_PLACEHOLDER_PRODUCER = 21
 
 
 def _parse_input(text: str):
@@ -48,13 +51,29 @@ def import_graph_def(
     del op_dict, producer_op_list  # ndflow's registry is the only op source
     graph = graph_lib.get_default_graph()
     input_map = _normalize_input_map(input_map or {})
-    nodes = {node.name: node for node in graph_def.node}
-    _check_input_map_keys(input_map, nodes)
+    producer = graph_def.versions.producer
+    nodes = {node.name: _legacy_placeholder(node, producer) for node in graph_def.node}
+    mapped = _check_input_map_keys(input_map, nodes)
     scope_values = [v for v in input_map.values() if isinstance(v, graph_lib.Tensor)]
     with graph_lib.name_scope(name, "import", scope_values) as scope:
         _import_library(graph, graph_def)
-        created = _import_nodes(graph, nodes, input_map, scope)
+        created = _import_nodes(graph, nodes, input_map, scope, mapped)
     return _return_elements(created, return_elements)
+
+
+def _legacy_placeholder(node, producer: int):
+    """GraphDefs up to producer version 21 (TF 1.0) wrote an unknown Placeholder shape as an
+    empty, scalar-looking one; TF's Placeholder shape function reads it as unknown, so the
+    node is imported with an unknown shape."""
+    if producer > _LEGACY_PLACEHOLDER_PRODUCER or node.op != "Placeholder":
+        return node
+    shape = node.attr["shape"].shape if "shape" in node.attr else None
+    if shape is None or shape.unknown_rank or shape.dim:
+        return node
+    legacy = type(node)()
+    legacy.CopyFrom(node)
+    legacy.attr["shape"].shape.unknown_rank = True
+    return legacy
 
 
 def _normalize_input_map(input_map):
@@ -70,11 +89,25 @@ def _normalize_input_map(input_map):
     return normalized
 
 
-def _check_input_map_keys(input_map, nodes):
+def _check_input_map_keys(input_map, nodes) -> set:
+    """The mapped op names; each key must name a node or be used as an input (an export's
+    "$unbound_inputs_x" names no node)."""
+    used = {_input_key(text) for node in nodes.values() for text in node.input}
+    mapped = set()
     for key in input_map:
         op_name = key[1:] if key.startswith("^") else key.partition(":")[0]
-        if op_name not in nodes:
+        if op_name not in nodes and key not in used:
             raise ValueError(f"Attempted to map inputs that were not found in graph_def: [{key}]")
+        mapped.add(op_name)
+    return mapped
+
+
+def _input_key(text: str) -> str:
+    """An input string in input_map's normal form: "^name" or "name:index"."""
+    if text.startswith("^"):
+        return text
+    op_name, index = _parse_input(text)
+    return f"{op_name}:{index}"
 
 
 def _import_library(graph, graph_def):
@@ -82,9 +115,9 @@ def _import_library(graph, graph_def):
         graph._add_function(function_lib.ImportedFunction(function, graph))
 
 
-def _import_nodes(graph, nodes, input_map, scope):
+def _import_nodes(graph, nodes, input_map, scope, mapped):
     created: dict = {}
-    for node in _dependency_order(nodes):
+    for node in _dependency_order(nodes, mapped):
         definition = _lookup(node)
         attrs = _node_attrs(definition, node)
         inputs, controls = _node_inputs(node, created, input_map)
@@ -111,13 +144,15 @@ def _lookup(node):
         ) from None
 
 
-def _dependency_order(nodes):
-    """Nodes ordered so each comes after its inputs; ties keep the GraphDef's order."""
+def _dependency_order(nodes, mapped=frozenset()):
+    """Nodes ordered so each comes after its inputs; ties keep the GraphDef's order. Inputs
+    replaced through input_map (`mapped`) need no node."""
     position = {name: i for i, name in enumerate(nodes)}
     waiting: dict[str, int] = {}
     dependents: dict[str, list] = {}
     for name, node in nodes.items():
         sources = {_parse_input(text)[0] for text in node.input}
+        sources -= {s for s in sources if s in mapped and s not in nodes}
         missing = [s for s in sources if s not in nodes]
         if missing:
             raise ValueError(f"Node '{name}': Unknown input node '{missing[0]}'")
@@ -223,18 +258,36 @@ def _return_elements(created, names):
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True) -> str:
-    """Mirrors `tf.train.write_graph`: writes a GraphDef as text or binary; returns its path."""
+    """Mirrors `tf.io.write_graph` / `tf.train.write_graph`: writes a GraphDef (or any proto,
+    such as a MetaGraphDef) as text or binary into `logdir` (created if needed), atomically:
+    to a temporary file renamed into place. Returns the file's path.
+
+    >>> write_graph(tf.get_default_graph(), "/tmp/model", "graph.pbtxt")
+    '/tmp/model/graph.pbtxt'
+    """
     from google.protobuf import text_format
 
     graph_def = graph_or_graph_def
     if isinstance(graph_or_graph_def, graph_lib.Graph):
         graph_def = graph_or_graph_def.as_graph_def()
-    os.makedirs(logdir, exist_ok=True)
+    if logdir:
+        os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, name)
     if as_text:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text_format.MessageToString(graph_def))
-        return path
-    with open(path, "wb") as handle:
-        handle.write(graph_def.SerializeToString())
+        payload = text_format.MessageToString(graph_def).encode("utf-8")
+    else:
+        payload = graph_def.SerializeToString(deterministic=True)
+    _atomic_write(path, payload)
     return path
+
+
+def _atomic_write(path: str, payload: bytes) -> None:
+    """Writes `path` through a temporary file, so readers never see a partial file."""
+    temporary = f"{path}.tmp{uuid.uuid4().hex}"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(payload)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)

@@ -87,17 +87,24 @@ def _contains_tensor(value) -> bool:
 
 
 def _autopack(value, dtype, name):
-    """TF's autopacking: a nested list holding Tensors becomes a Pack op named "packed"."""
+    """TF's autopacking: a nested list holding Tensors becomes a Pack op named "packed".
+
+    As TF's `_autopacking_helper`, a non-tensor element becomes a constant named by its
+    position (`packed/1`), and a nested list is packed under its position's scope.
+    """
     if dtype is None:
         dtype = _first_tensor_dtype(value)
     with graph_lib.name_scope(name, "packed") as scope:
-        elements = [
-            _autopack(item, dtype, None)
-            if isinstance(item, (list, tuple))
-            else convert_to_tensor(item, dtype=dtype)
-            for item in value
-        ]
+        elements = [_autopack_element(item, index, dtype) for index, item in enumerate(value)]
         return apply_op("Pack", elements, axis=0, name=scope)
+
+
+def _autopack_element(item, index, dtype):
+    if isinstance(item, Tensor) or hasattr(item, "_as_graph_element"):
+        return convert_to_tensor(item, dtype=dtype)
+    if isinstance(item, (list, tuple)) and _contains_tensor(item):
+        return _autopack(item, dtype, str(index))
+    return constant(item, dtype=dtype, name=str(index))
 
 
 def _first_tensor_dtype(value):

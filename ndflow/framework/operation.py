@@ -255,7 +255,8 @@ class Operation:
 
         node = node_def_pb2.NodeDef(name=self._name, op=self.type, device=self._device)
         node.input.extend(t._as_node_def_input() for t in self._inputs)
-        node.input.extend("^" + op.name for op in self._control_inputs)
+        # TF's GraphDef lists control inputs sorted by name (Graph::ToGraphDef).
+        node.input.extend(sorted("^" + op.name for op in self._control_inputs))
         for key in sorted(self._attrs):
             node.attr[key].CopyFrom(attr_value.to_proto(self._attrs[key], self._attr_type(key)))
         return node

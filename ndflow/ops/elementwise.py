@@ -104,7 +104,16 @@ def binary_kernel(fn):
     return kernel
 
 
-def register_binary(name, fn, types, grad=None, out_type=None, commutative=False, names=("x", "y")):
+def register_binary(
+    name,
+    fn,
+    types,
+    grad=None,
+    out_type=None,
+    commutative=False,
+    names=("x", "y"),
+    aggregate=False,
+):
     """Registers a cwise binary op `z = fn(x, y)` with broadcasting over `types`.
 
     `names` are the TF input names (Atan2's are "y", "x").
@@ -119,6 +128,7 @@ def register_binary(name, fn, types, grad=None, out_type=None, commutative=False
         kernel=binary_kernel(fn),
         grad=grad,
         commutative=commutative,
+        aggregate=aggregate,
     )
 
 

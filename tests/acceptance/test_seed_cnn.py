@@ -3,8 +3,8 @@ conv2d(32, 3, relu) VALID, conv2d(32, 3, relu), max_pooling2d(2, 2), flatten, de
 dropout, dense(1, sigmoid).
 
 Its variables get TF's tf.layers names, which are the fixture's (`conv2d/kernel`,
-`conv2d_1/bias`, `dense/kernel`, `dense_1/bias`...); loaded with the fixture's weights (read by
-real TensorFlow into tests/fixtures/cnn_small/weights.npz by tools/fixture_weights.py), its
+`conv2d_1/bias`, `dense/kernel`, `dense_1/bias`...); loaded with the fixture's weights (read from
+the SavedModel's own checkpoint, tests/fixtures/savedmodel_v1_cnn_small/1/variables), its
 forward pass reproduces the fixture's expected `prob`; then it trains with Adam.
 """
 
@@ -18,7 +18,8 @@ import pytest
 
 import ndflow as tf
 
-FIXTURE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "cnn_small"
+FIXTURE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "savedmodel_v1_cnn_small"
+CHECKPOINT = FIXTURE / "1" / "variables" / "variables"
 
 
 def seed_cnn(image, training):
@@ -33,8 +34,8 @@ def seed_cnn(image, training):
 
 
 def _fixture_weights() -> dict:
-    with np.load(FIXTURE / "weights.npz", allow_pickle=False) as data:
-        return {key.replace("__", "/"): data[key] for key in data.files}
+    reader = tf.train.load_checkpoint(str(CHECKPOINT))
+    return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()}
 
 
 def _load_fixture_weights(session) -> None:
@@ -53,7 +54,7 @@ def graph():
 
 def test_variables_have_the_fixture_names_and_shapes(graph):
     seed_cnn(tf.placeholder(tf.float32, [None, 64, 64, 3]), False)
-    meta = json.loads((FIXTURE / "meta.json").read_text())
+    meta = json.loads((FIXTURE / "expected.json").read_text())
     got = {v.op.name: v.shape.as_list() for v in tf.global_variables()}
     assert got == meta["variables"]
     assert [v.op.name for v in tf.trainable_variables()] == [

@@ -30,11 +30,23 @@ NAMESPACES = (
     "gfile",
     "lookup",
     "sparse",
+    "saved_model",
+    "graph_util",
 )
 
 
 # Namespaces inside namespaces, listed as "<namespace>.<inner>.<name>".
-NESTED_NAMESPACES = ("data.experimental",)
+NESTED_NAMESPACES = (
+    "data.experimental",
+    "saved_model.builder",
+    "saved_model.constants",
+    "saved_model.loader",
+    "saved_model.main_op",
+    "saved_model.signature_constants",
+    "saved_model.signature_def_utils",
+    "saved_model.tag_constants",
+    "saved_model.utils",
+)
 
 
 def public_names(module) -> set[str]:

@@ -131,3 +131,22 @@ def test_write_graph_text_and_binary(tmp_path):
     parsed_binary = graph_pb2.GraphDef.FromString(pathlib.Path(binary_path).read_bytes())
     assert parsed_text == parsed_binary
     assert parsed_text.node[0].name == "c"
+
+
+@pytest.mark.parametrize(("producer", "rank"), [(21, None), (22, 0)])
+def test_tf_1_0_placeholder_with_empty_shape_imports_as_unknown(producer, rank):
+    # Up to GraphDef producer 21 (TF 1.0), an unknown Placeholder shape was written as an
+    # empty one; TF's Placeholder shape function reads it as unknown, so must ndflow.
+    graph_def = text_format.Parse(
+        f"""
+        node {{ name: "x" op: "Placeholder"
+               attr {{ key: "dtype" value {{ type: DT_FLOAT }} }}
+               attr {{ key: "shape" value {{ shape {{}} }} }} }}
+        versions {{ producer: {producer} }}
+        """,
+        graph_pb2.GraphDef(),
+    )
+    tf.import_graph_def(graph_def, name="")
+    x = tf.get_default_graph().get_tensor_by_name("x:0")
+    assert x.shape.rank == rank
+    assert graph_def.node[0].attr["shape"].shape.unknown_rank is False  # input not modified

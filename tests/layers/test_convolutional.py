@@ -14,31 +14,7 @@ from tests.layers import golden_check
 
 CONV = [case.name for case in cases.CONV_CASES]
 
-_DILATED = (
-    "issue #4: for dilations > 1 TF's tf.nn.convolution builds SpaceToBatchND -> Conv -> "
-    "BatchToSpaceND (with_space_to_batch); ndflow's builder makes one dilated Conv op "
-    "(same values)"
-)
-_STACK = (
-    "issue #4: tf.stack of Python ints and tensors autopacks; ndflow names the constants "
-    "'stack/Const', TF 'stack/1' (ndflow/framework/op_builder.py _autopack)"
-)
-_SEPARABLE = (
-    "issue #4: TF's tf.nn.separable_conv2d graph holds 'separable_conv2d/Shape' and "
-    "'separable_conv2d/dilation_rate' Const ops that ndflow's builder does not make"
-)
-GRAPH_XFAILS = {
-    "conv2d_dilated": _DILATED,
-    "conv2d_valid_dilated_no_bias": _DILATED,
-    "conv1d_causal": _DILATED,
-    "conv2d_transpose_valid": _STACK,
-    "conv2d_transpose_same": _STACK,
-    "conv2d_transpose_unknown_dims": _STACK,
-    "conv3d_transpose": _STACK,
-    "separable_conv2d": _SEPARABLE,
-    "separable_conv2d_same_strides": _SEPARABLE,
-    "separable_conv1d": _SEPARABLE,
-}
+GRAPH_XFAILS: dict[str, str] = {}
 
 ERRORS = [
     "conv2d_rank3_input",

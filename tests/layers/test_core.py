@@ -13,13 +13,7 @@ from tests.layers import golden_check
 
 CORE = [case.name for case in cases.CASES if not case.random]
 
-GRAPH_XFAILS = {
-    "flatten_unknown_dims": "issue #4: ndflow's autopacking names the packed Python constant "
-    "'Reshape/shape/Const' where TF names it by position, 'Reshape/shape/1' "
-    "(ndflow/framework/op_builder.py _autopack)",
-    "dropout_noise_shape": "issue #4: autopacked constant named 'packed/Const', TF's "
-    "'packed/1' (ndflow/framework/op_builder.py _autopack)",
-}
+GRAPH_XFAILS: dict[str, str] = {}
 
 ERRORS = [
     "dense_unknown_last_dim",

@@ -1,4 +1,4 @@
-"""The io family: ReadFile, WriteFile, MatchingFiles (ndflow/ops/io.py), and TF's Python file
+"""The io family: ReadFile, WriteFile, MatchingFiles (ndflow/ops/io/), and TF's Python file
 APIs on top of ndflow/formats: tf.io.TFRecordWriter / TFRecordOptions / tf_record_iterator,
 tf.python_io, tf.gfile and tf.io.gfile."""
 

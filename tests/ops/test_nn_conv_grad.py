@@ -216,14 +216,22 @@ def test_builders_name_their_ops_like_tf():
         assert separable.op.inputs[0].op.name == "separable_conv2d/depthwise"
 
 
-def test_convolution_dispatches_by_rank_and_dilates_through_the_attr():
+def test_convolution_dispatches_by_rank_and_dilates_through_space_to_batch():
     with tf.Graph().as_default():
         three = tf.nn.convolution(tf.zeros([1, 4, 4, 4, 2]), tf.zeros([2, 2, 2, 2, 3]), "VALID")
         assert three.op.type == "Conv3D" and three.shape.as_list() == [1, 3, 3, 3, 3]
         one = tf.nn.convolution(tf.zeros([1, 9, 2]), tf.zeros([3, 2, 3]), "SAME", strides=[2])
         assert one.shape.as_list() == [1, 5, 3]
+        # As TF: SpaceToBatchND -> the undilated op -> BatchToSpaceND (with_space_to_batch).
         atrous = tf.nn.atrous_conv2d(tf.zeros([1, 9, 9, 2]), tf.zeros([3, 3, 2, 4]), 2, "SAME")
-        assert atrous.op.type == "Conv2D" and atrous.op.attrs["dilations"] == [1, 2, 2, 1]
+        conv = atrous.op.inputs[0].op
+        assert (atrous.op.name, atrous.op.type) == (
+            "convolution_2/BatchToSpaceND",
+            "BatchToSpaceND",
+        )
+        assert (conv.name, conv.type) == ("convolution_2", "Conv2D")
+        assert conv.attrs["dilations"] == [1, 1, 1, 1] and conv.attrs["padding"] == "VALID"
+        assert conv.inputs[0].op.type == "SpaceToBatchND"
         rate = tf.nn.depthwise_conv2d(
             tf.zeros([1, 2, 9, 9]),
             tf.zeros([3, 3, 2, 1]),
@@ -232,7 +240,10 @@ def test_convolution_dispatches_by_rank_and_dilates_through_the_attr():
             rate=[2, 3],
             data_format="NCHW",
         )
-        assert rate.op.attrs["dilations"] == [1, 1, 2, 3]
+        assert rate.op.type == "BatchToSpaceND" and rate.shape.as_list() == [1, 2, 9, 9]
+        assert tf.get_default_graph().get_operation_by_name("depthwise/Shape").type == "Const"
+        block = tf.get_default_graph().get_operation_by_name("depthwise/SpaceToBatchND/block_shape")
+        np.testing.assert_array_equal(block.attrs["value"], [1, 2, 3])
 
 
 def test_conv2d_folds_extra_batch_dims():

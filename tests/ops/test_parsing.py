@@ -91,6 +91,27 @@ def _parse_single_example_op(serialized):
     )[3]
 
 
+def _parse_example_v1_op(serialized):
+    """TF1's ParseExample (the op in TF1 SavedModels): keys are N scalar inputs."""
+    indices, values, shapes, dense = op_builder.apply_op(
+        "ParseExample",
+        serialized,
+        [],
+        ["v"],
+        ["f", "i"],
+        [tf.constant([], tf.float32), tf.constant([], tf.int64)],
+        sparse_types=[tf.int64],
+        dense_shapes=[[3], []],
+    )
+    return [dense[0], dense[1], indices[0], values[0], shapes[0]]
+
+
+def _parse_example_v1_reference(serialized):
+    indices, values, shape = ref.parse_sparse(serialized, "v", np.int64)
+    dense_f = ref.parse_dense(serialized, "f", np.float32, [3])
+    return [dense_f, ref.parse_dense(serialized, "i", np.int64, []), indices, values, shape]
+
+
 SEQUENCE = example_format.make_sequence_example(
     {"n": [3]}, {"t": [[1, 2], [3]], "x": [[0.5], [1.5]]}
 ).SerializeToString()
@@ -140,6 +161,17 @@ OP_SPECS = [
             ShapeCase([([None], STRING)], [None, 3]),
             ShapeCase([(None, STRING)], None),
             ShapeCase([([2, 2], STRING)], error="Shape must be at most rank 1 but is rank 2"),
+        ],
+        grad="parses serialized protos",
+    ),
+    OpSpec(
+        "ParseExample",
+        _parse_example_v1_op,
+        cases=[([BATCH], _parse_example_v1_reference(BATCH))],
+        shape_cases=[
+            ShapeCase([([12], STRING)], [12, 3]),
+            ShapeCase([([None], STRING)], [None, 3]),
+            ShapeCase([([], STRING)], error="Shape must be rank 1 but is rank 0"),
         ],
         grad="parses serialized protos",
     ),

@@ -63,6 +63,16 @@ def _destroyed(value):
         return state.apply_op("VarIsInitializedOp", handle)
 
 
+def _copy_on_read_disabled(value):
+    """DisableCopyOnRead (in TF2 SavedModel restore functions) changes nothing visible."""
+    handle = state.apply_op("VarHandleOp", dtype=value.dtype.base_dtype, shape=value.shape)
+    disable = state.apply_op("DisableCopyOnRead", handle)
+    with tf.control_dependencies([disable]):
+        init = state.apply_op("AssignVariableOp", handle, value)
+    with tf.control_dependencies([init]):
+        return state.apply_op("ReadVariableOp", handle, dtype=value.dtype.base_dtype)
+
+
 def _ref_scatter(op_type):
     def build(updates):
         var = tf.Variable(tf.ones([4, 2], updates.dtype.base_dtype))
@@ -196,6 +206,13 @@ RESOURCE_SPECS = [
         _destroyed,
         cases=[([np.float32(1.0)], np.bool_(False))],
         shape_cases=[ShapeCase([[2]], expected=[])],
+        grad="bookkeeping",
+    ),
+    OpSpec(
+        "DisableCopyOnRead",
+        _copy_on_read_disabled,
+        cases=[([np.arange(6, dtype=np.float32).reshape(2, 3)], np.arange(6).reshape(2, 3))],
+        shape_cases=[ShapeCase([[2, 3]], expected=[2, 3])],
         grad="bookkeeping",
     ),
     OpSpec(

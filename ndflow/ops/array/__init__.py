@@ -1,5 +1,6 @@
 """The array op family: constants and placeholders, shapes, reshaping, joining and splitting,
-slicing and Python indexing, gathering and scattering, padding, tiling, and friends.
+slicing and Python indexing, gathering and scattering, padding, tiling, space/batch/depth
+blocks, and friends.
 
 Importing this package registers every array op; its topical modules each hold one place per
 op (shape function, kernel, registration, builder). The builders are re-exported here so
@@ -18,6 +19,7 @@ from ndflow.ops.array import rearranging
 from ndflow.ops.array import searching
 from ndflow.ops.array import shapes
 from ndflow.ops.array import slicing
+from ndflow.ops.array import space_batch
 
 # constants.py
 constant = constants.constant
@@ -86,3 +88,12 @@ newaxis = indexing.newaxis
 dynamic_partition = partition.dynamic_partition
 dynamic_stitch = partition.dynamic_stitch
 parallel_dynamic_stitch = partition.parallel_dynamic_stitch
+
+# space_batch.py
+space_to_batch_nd = space_batch.space_to_batch_nd
+batch_to_space_nd = space_batch.batch_to_space_nd
+space_to_batch = space_batch.space_to_batch
+batch_to_space = space_batch.batch_to_space
+space_to_depth = space_batch.space_to_depth
+depth_to_space = space_batch.depth_to_space
+required_space_to_batch_paddings = space_batch.required_space_to_batch_paddings

@@ -33,23 +33,26 @@ class SaveSpec:
 
 class TableSaveable:
     """A table's checkpoint entries "<name>-keys" and "<name>-values" (TF's
-    MutableHashTable._Saveable); `restore` imports them back."""
+    MutableHashTable._Saveable); `restore` imports them back, in the name scope
+    "<table_name>_table_restore" (table_name defaults to name)."""
 
-    def __init__(self, table, name):
+    def __init__(self, table, name, table_name=None):
         keys, values = table.export()
         self.op = table
         self.name = name
+        self.table_name = table_name or name
         self.specs = [SaveSpec(keys, "", name + "-keys"), SaveSpec(values, "", name + "-values")]
 
     def restore(self, restored_tensors, restored_shapes=None):
         del restored_shapes  # the table takes whatever was saved
-        with graph_lib.name_scope(f"{self.name}_table_restore"):
-            return apply_op(
-                "LookupTableImportV2",
-                self.op.resource_handle,
-                restored_tensors[0],
-                restored_tensors[1],
-            )
+        with graph_lib.name_scope(f"{self.table_name}_table_restore"):
+            with graph_lib.colocate_with(self.op.resource_handle):
+                return apply_op(
+                    "LookupTableImportV2",
+                    self.op.resource_handle,
+                    restored_tensors[0],
+                    restored_tensors[1],
+                )
 
 
 class _MutableTable(tables.LookupInterface):
@@ -97,12 +100,13 @@ class _MutableTable(tables.LookupInterface):
         with graph_lib.name_scope(
             name, f"{self.name}_lookup_table_export_values", [self.resource_handle]
         ):
-            keys, values = apply_op(
-                "LookupTableExportV2",
-                self.resource_handle,
-                Tkeys=self._key_dtype,
-                Tvalues=self._value_dtype,
-            )
+            with graph_lib.colocate_with(self.resource_handle):
+                keys, values = apply_op(
+                    "LookupTableExportV2",
+                    self.resource_handle,
+                    Tkeys=self._key_dtype,
+                    Tvalues=self._value_dtype,
+                )
         return keys, values
 
 

@@ -135,13 +135,18 @@ def _power(x, y):
     return np.power(x, y)
 
 
+# TF's type lists, in TF's order (it shows in OpDef protos and "allowed values" messages).
+_ADD_TYPES = f"{FLOAT}, uint8, uint16, uint32, uint64, int8, int16, int32, int64, {COMPLEX}"
+_SUB_TYPES = f"{FLOAT}, uint8, int8, uint16, int16, int32, int64, {COMPLEX}, uint32, uint64"
+_MUL_TYPES = f"{FLOAT}, uint8, int8, uint16, int16, int32, uint32, uint64, int64, {COMPLEX}"
+_MINMAX_TYPES = f"{FLOAT}, int8, uint8, int16, uint16, int32, uint32, int64, uint64"
+
 # (op type, kernel, TF's type list, gradient, commutative)
 _BINARY = [
-    ("AddV2", np.add, NUMERIC, _add_grad, True),
-    ("Sub", np.subtract, NUMERIC, _sub_grad, False),
-    ("Mul", np.multiply, NUMERIC, _mul_grad, True),
-    ("Maximum", _maximum, REAL, _selector_grad("GreaterEqual"), False),
-    ("Minimum", _minimum, REAL, _selector_grad("LessEqual"), False),
+    ("Sub", np.subtract, _SUB_TYPES, _sub_grad, False),
+    ("Mul", np.multiply, _MUL_TYPES, _mul_grad, True),
+    ("Maximum", _maximum, _MINMAX_TYPES, _selector_grad("GreaterEqual"), False),
+    ("Minimum", _minimum, _MINMAX_TYPES, _selector_grad("LessEqual"), False),
     (
         "SquaredDifference",
         _squared_difference,
@@ -152,11 +157,15 @@ _BINARY = [
     ("Pow", _power, FLOAT_SIGNED_COMPLEX, _pow_grad, False),
 ]
 
+elementwise.register_binary(
+    "AddV2", np.add, _ADD_TYPES, grad=_add_grad, commutative=True, aggregate=True
+)
 for _name, _fn, _types, _grad, _commutative in _BINARY:
     elementwise.register_binary(_name, _fn, _types, grad=_grad, commutative=_commutative)
 elementwise.register_binary("Atan2", np.arctan2, FLOAT, grad=_atan2_grad, names=("y", "x"))
+# Not commutative, as in TF: it also concatenates strings.
 elementwise.register_binary(
-    "Add", np.add, f"{FLOAT}, uint8, {SIGNED}, {COMPLEX}, string", grad=_add_grad, commutative=True
+    "Add", np.add, f"{FLOAT}, uint8, {SIGNED}, {COMPLEX}, string", grad=_add_grad
 )
 
 

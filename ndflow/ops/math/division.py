@@ -133,14 +133,22 @@ def _floor_mod_grad(op, grad):
     return list(elementwise.reduce_gradients(x, y, grad, gy))
 
 
+# TF's type lists, in TF's order (it shows in OpDef protos and "allowed values" messages).
+_DIV_TYPES = (
+    f"{elementwise.FLOAT}, uint8, int8, uint16, int16, int32, uint32, uint64, int64, "
+    f"{elementwise.COMPLEX}"
+)
+_DIV_NO_NAN_TYPES = f"half, float, bfloat16, double, {elementwise.COMPLEX}"
+_FLOOR_MOD_TYPES = f"{elementwise.INTEGER}, {elementwise.FLOAT}"
+
 # (op type, kernel, TF's type list, gradient)
 _DIVISION = [
-    ("Div", _div, elementwise.NUMERIC, _quotient_grad("RealDiv")),
-    ("RealDiv", _div, elementwise.NUMERIC, _quotient_grad("RealDiv")),
-    ("DivNoNan", _div_no_nan, elementwise.FLOAT_COMPLEX, _quotient_grad("DivNoNan")),
-    ("FloorDiv", _floor_div, elementwise.NUMERIC, None),
-    ("FloorMod", _floor_mod, elementwise.REAL, _floor_mod_grad),
-    ("TruncateDiv", _truncate_div, elementwise.NUMERIC, None),
+    ("Div", _div, _DIV_TYPES, _quotient_grad("RealDiv")),
+    ("RealDiv", _div, _DIV_TYPES, _quotient_grad("RealDiv")),
+    ("DivNoNan", _div_no_nan, _DIV_NO_NAN_TYPES, _quotient_grad("DivNoNan")),
+    ("FloorDiv", _floor_div, _DIV_TYPES, None),
+    ("FloorMod", _floor_mod, _FLOOR_MOD_TYPES, _floor_mod_grad),
+    ("TruncateDiv", _truncate_div, _DIV_TYPES, None),
     ("TruncateMod", _truncate_mod, _TRUNCATE_MOD_TYPES, None),
     ("Mod", _mod, _TRUNCATE_MOD_TYPES, None),
 ]

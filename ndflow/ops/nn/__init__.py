@@ -31,6 +31,7 @@ from ndflow.ops.nn import pooling_argmax
 from ndflow.ops.nn import ranking
 from ndflow.ops.nn import sampled
 from ndflow.ops.nn import softmax as softmax_lib
+from ndflow.ops.nn import space_to_batch
 
 # activations.py
 relu = activations.relu
@@ -99,6 +100,9 @@ depthwise_conv2d_native = depthwise.depthwise_conv2d_native
 depthwise_conv2d_native_backprop_input = depthwise.depthwise_conv2d_native_backprop_input
 depthwise_conv2d_native_backprop_filter = depthwise.depthwise_conv2d_native_backprop_filter
 separable_conv2d = depthwise.separable_conv2d
+
+# space_to_batch.py
+with_space_to_batch = space_to_batch.with_space_to_batch
 
 # pooling.py, pooling3d.py, pooling_argmax.py, pool_nd.py
 max_pool = pooling.max_pool

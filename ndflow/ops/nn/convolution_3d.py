@@ -1,7 +1,8 @@
 """Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 (registered ops with TF's
 gradients), `tf.nn.conv3d` and `conv3d_backprop_filter_v2`, and the generic N-d dispatch
-`tf.nn.convolution` (with `atrous_conv2d`), which picks conv1d, Conv2D or Conv3D by rank.
-The kernels are convolution_2d.py's, on 5-D arrays.
+`tf.nn.convolution` (with `atrous_conv2d`), which picks conv1d, Conv2D or Conv3D by rank
+and, as TF, runs a dilated one undilated inside `with_space_to_batch` (SpaceToBatchND ->
+conv -> BatchToSpaceND). The kernels are convolution_2d.py's, on 5-D arrays.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ndflow.framework import tensor_shape
 from ndflow.ops import array
 from ndflow.ops.nn import convolution_2d as conv_lib
 from ndflow.ops.nn import convolution_shapes as shapes
+from ndflow.ops.nn import space_to_batch
 
 apply_op = op_builder.apply_op
 convert_to_tensor = op_builder.convert_to_tensor
@@ -173,23 +175,6 @@ def _spatial_rank(input, filters, num_spatial_dims):
     )
 
 
-def _check_dilated(strides, dilations, channel_index):
-    """The argument checks TF's Convolution helper makes on the dilated path."""
-    spatial = slice(2, None) if channel_index == 1 else slice(1, -1)
-    strides, dilations = np.array(strides[spatial]), np.array(dilations[spatial])
-    if np.any(dilations < 1):
-        raise ValueError(
-            f"all values of `dilation_rate` must be positive. Received: dilation_rate={dilations}"
-        )
-    if np.any(strides < 1):
-        raise ValueError(f"all values of `strides` must be positive. Received: strides={strides}")
-    if np.any(strides > 1) and np.any(dilations > 1):
-        raise ValueError(
-            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
-            f"strides={strides} and dilation_rate={dilations}"
-        )
-
-
 def convolution_internal(
     input,
     filters,
@@ -200,22 +185,29 @@ def convolution_internal(
     name=None,
     num_spatial_dims=None,
 ):
-    """TF's `convolution_internal`: dispatches to conv1d, Conv2D or Conv3D by rank.
-
-    TF runs dilated convolutions as SpaceToBatchND, an undilated convolution and
-    BatchToSpaceND; here they are one convolution op with its `dilations` attr (the same
-    values).
-    """
+    """TF's `convolution_internal`: Conv2D, Conv3D or conv1d by rank; with a dilation above
+    1, TF's `Convolution` (the undilated op inside `with_space_to_batch`)."""
     filters = convert_to_tensor(filters, name="filters")
     inputs = convert_to_tensor(input, name="input")
     num_spatial_dims = _spatial_rank(inputs, filters, num_spatial_dims)
     channel_index = _channel_index(inputs, num_spatial_dims, data_format)
     is_dilated = dilations is not None
     dilations = conv_lib.get_sequence(dilations, num_spatial_dims, channel_index, "dilations")
+    is_dilated = is_dilated and any(d != 1 for d in dilations)
     strides = conv_lib.get_sequence(strides, num_spatial_dims, channel_index, "strides")
-    if is_dilated and any(d != 1 for d in dilations):
-        _check_dilated(strides, dilations, channel_index)
     with graph_lib.name_scope(name, "convolution", [inputs, filters]) as scope:
+        if is_dilated:
+            spatial = slice(2, None) if channel_index == 1 else slice(1, -1)
+            return _dilated_convolution(
+                inputs,
+                filters,
+                padding,
+                strides[spatial],
+                dilations[spatial],
+                scope,
+                data_format,
+                num_spatial_dims,
+            )
         if num_spatial_dims == 1:
             return conv_lib.conv1d(
                 inputs, filters, strides, padding, None, data_format, scope, None, dilations
@@ -232,6 +224,87 @@ def convolution_internal(
             data_format=data_format,
             dilations=dilations,
         )
+
+
+def _dilated_convolution(inputs, filters, padding, strides, dilation_rate, name, data_format, n):
+    """TF's `Convolution` helper: checks, then `with_space_to_batch` around the undilated
+    convolution (its static filter shape decides SAME padding)."""
+    input_shape, filter_shape = inputs.shape, filters.shape
+    if filter_shape.rank is not None and filter_shape.rank != n + 2:
+        raise ValueError(
+            "`filters.shape.rank` must be `num_spatial_dims + 2`. Received: "
+            f"filters.shape={filter_shape} of rank {filter_shape.rank} and num_spatial_dims={n}"
+        )
+    num_batch_dims = 1 if input_shape.rank is None else input_shape.rank - n - 1
+    if num_batch_dims < 1:
+        raise ValueError(
+            f"Batch dims should be >= 1, but found {num_batch_dims}. Received: "
+            f"input.shape={input_shape} of rank {input_shape.rank}, filters.shape="
+            f"{filter_shape} of rank {filter_shape.rank}, and num_spatial_dims={n}"
+        )
+    first = num_batch_dims + 1 if _is_channels_first(data_format) else num_batch_dims
+    channels = _dimension_at(input_shape, num_batch_dims if first > num_batch_dims else first + n)
+    filter_channels = _dimension_at(filter_shape, n)
+    if not (channels % filter_channels).is_compatible_with(0):
+        raise ValueError(
+            "The number of input channels is not divisible by the corresponding number of "
+            f"output filters. Received: input.shape={input_shape} with {channels} channels "
+            f"and filters.shape={filter_shape} with {filter_channels} output filters."
+        )
+    strides, dilation_rate = space_to_batch.strides_and_dilation_rate(n, strides, dilation_rate)
+
+    def build_op(_, op_padding):
+        return _undilated_op(n, strides, op_padding, data_format, name)
+
+    plan = space_to_batch.SpaceToBatchPlan(
+        input_shape,
+        dilation_rate,
+        padding,
+        build_op,
+        filter_shape=filter_shape,
+        spatial_dims=range(first, first + n),
+        data_format=data_format,
+        num_batch_dims=num_batch_dims,
+    )
+    return plan(inputs, filters)
+
+
+def _dimension_at(shape, index):
+    """TF's `dimension_at_index`: an unknown Dimension when the rank is unknown."""
+    return tensor_shape.Dimension(None) if shape.rank is None else shape[index]
+
+
+def _is_channels_first(data_format) -> bool:
+    return data_format is not None and data_format.startswith("NC")
+
+
+def _undilated_op(n, strides, padding, data_format, name):
+    """TF's `_NonAtrousConvolution`: (input, filter) -> conv1d, Conv2D or Conv3D."""
+    strides = [int(s) for s in strides]
+    if n == 1:
+        if data_format not in (None, "NCW", "NWC", "NCHW", "NHWC"):
+            raise ValueError(
+                f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}"
+            )
+        data_format = data_format or "NWC"
+        return lambda inp, kernel: conv_lib.conv1d(
+            inp, kernel, strides[0], padding, data_format=data_format, name=name
+        )
+    formats = ("NHWC", "NCHW") if n == 2 else ("NDHWC", "NCDHW")
+    if data_format not in (None, *formats):
+        raise ValueError(
+            f"`data_format` must be '{formats[0]}' or '{formats[1]}'. Received: "
+            f"data_format={data_format}"
+        )
+    full = [1, *strides, 1] if data_format in (None, formats[0]) else [1, 1, *strides]
+    if n == 2:
+        data_format = data_format or "NHWC"
+        return lambda inp, kernel: conv_lib.conv2d(
+            inp, kernel, full, padding, data_format=data_format, name=name
+        )
+    return lambda inp, kernel: conv_lib.conv_op(
+        "Conv3D", inp, kernel, 5, name, strides=full, padding=padding, data_format=data_format
+    )
 
 
 def _channel_index(inputs, num_spatial_dims, data_format):
@@ -309,7 +382,7 @@ def atrous_conv2d(value, filters, rate, padding, name=None):
       ValueError: for a rate below 1.
 
     >>> atrous_conv2d(tf.zeros([1, 9, 9, 2]), tf.zeros([3, 3, 2, 4]), 2, "VALID")
-    <tf.Tensor 'convolution:0' shape=(1, 5, 5, 4) dtype=float32>
+    <tf.Tensor 'convolution/BatchToSpaceND:0' shape=(1, 5, 5, 4) dtype=float32>
     """
     return convolution(
         input=value,

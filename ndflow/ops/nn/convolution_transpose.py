@@ -1,7 +1,8 @@
 """Transposed convolutions: `tf.nn.conv1d_transpose`, `conv2d_transpose`, `conv3d_transpose`,
 `conv_transpose` and `atrous_conv2d_transpose`. As in TF they are the input-gradient ops
 (Conv2DBackpropInput, Conv3DBackpropInputV2) with the value as `out_backprop` and
-`output_shape` as `input_sizes`; conv1d_transpose adds and removes a unit height dim.
+`output_shape` as `input_sizes`; conv1d_transpose adds and removes a unit height dim, and a
+dilated atrous_conv2d_transpose runs between SpaceToBatchND and BatchToSpaceND.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
 from ndflow.framework import tensor_shape
 from ndflow.ops import array
+from ndflow.ops import math  # noqa: F401 - installs Tensor operators, which build TF's ops
 from ndflow.ops.nn import convolution_2d as conv_lib
 
 apply_op = op_builder.apply_op
@@ -251,8 +253,8 @@ def conv_transpose(
         )
 
 
-def _check_atrous_transpose(value, filters, output_shape, rate, padding) -> None:
-    """TF's argument checks of atrous_conv2d_transpose (before any op is built)."""
+def _check_atrous_transpose(value, filters, rate) -> None:
+    """TF's first argument checks of atrous_conv2d_transpose (before any op is built)."""
     value_channels, filter_in = value.shape.with_rank(4)[3], filters.shape.with_rank(4)[3]
     if not tensor_shape.Dimension(value_channels).is_compatible_with(filter_in):
         raise ValueError(
@@ -262,25 +264,48 @@ def _check_atrous_transpose(value, filters, output_shape, rate, padding) -> None
         )
     if rate < 1:
         raise ValueError(f"`rate` cannot be less than one. Received: rate={rate}")
-    if rate > 1 and padding not in ("SAME", "VALID"):
-        raise ValueError(f"`padding` must be either 'VALID' or 'SAME'. Received: padding={padding}")
-    if rate > 1 and isinstance(output_shape, (list, tuple, np.ndarray)):
-        filter_out = filters.shape[2]
-        if not tensor_shape.Dimension(filter_out).is_compatible_with(output_shape[3]):
+
+
+def _check_atrous_output_shape(filters, output_shape) -> None:
+    sizes = convert_to_tensor(output_shape, name="output_shape")
+    if not sizes.shape.is_compatible_with(tensor_shape.TensorShape([4])):
+        raise ValueError(
+            f"`output_shape` must have shape (4,). Received: output_shape={sizes.shape}"
+        )
+    if isinstance(output_shape, (list, np.ndarray)):
+        if not tensor_shape.Dimension(filters.shape[2]).is_compatible_with(output_shape[3]):
             raise ValueError(
                 "`output_shape` channel count must be compatible with `filters` output "
-                f"channel count. Received: output_shape={list(output_shape)} with channel "
-                f"count {output_shape[3]} and filters.shape={filters.shape} with output "
-                f"channel count {filters.shape[3]}."
+                f"channel count. Received: output_shape={output_shape} with channel count "
+                f"{output_shape[3]} and filters.shape={filters.shape} with output channel "
+                f"count {filters.shape[3]}."
             )
+
+
+def _atrous_transpose_paddings(filters, rate, padding):
+    """(top, bottom, left, right): SAME padding of the dilated filter (ints, or scalar
+    Tensors when the filter's shape is not static), zeros for VALID."""
+    if padding == "VALID":
+        return 0, 0, 0, 0
+    if padding != "SAME":
+        raise ValueError(f"`padding` must be either 'VALID' or 'SAME'. Received: padding={padding}")
+    if filters.shape.is_fully_defined():
+        filter_shape = filters.shape.as_list()
+    else:
+        filter_shape = array.shape(filters)
+    filter_height, filter_width = filter_shape[0], filter_shape[1]
+    pad_height = filter_height + (filter_height - 1) * (rate - 1) - 1
+    pad_width = filter_width + (filter_width - 1) * (rate - 1) - 1
+    pad_top, pad_left = pad_height // 2, pad_width // 2
+    return pad_top, pad_height - pad_top, pad_left, pad_width - pad_left
 
 
 def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None):
     """Mirrors `tf.nn.atrous_conv2d_transpose`: the gradient of atrous_conv2d for its input.
 
-    TF builds it from SpaceToBatchND, an undilated transposed convolution and
-    BatchToSpaceND; here it is one Conv2DBackpropInput with dilations [1, rate, rate, 1]
-    (the same values).
+    As TF, a rate above 1 is SpaceToBatchND (padding the height and width to multiples of
+    the rate), an undilated Conv2DBackpropInput and BatchToSpaceND (cropping the SAME
+    padding and the extra).
 
     Args:
       value: a 4-D NHWC Tensor.
@@ -298,27 +323,41 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
 
     >>> atrous_conv2d_transpose(tf.zeros([1, 5, 5, 4]), tf.zeros([3, 3, 2, 4]),
     ...                         [1, 9, 9, 2], 2, "VALID")
-    <tf.Tensor 'atrous_conv2d_transpose:0' shape=(1, 9, 9, 2) dtype=float32>
+    <tf.Tensor 'atrous_conv2d_transpose/BatchToSpaceND:0' shape=(1, 9, 9, 2) dtype=float32>
     """
     scope_inputs = [value, filters, output_shape]
-    with graph_lib.name_scope(name, "atrous_conv2d_transpose", scope_inputs) as scope:
+    with graph_lib.name_scope(name, "atrous_conv2d_transpose", scope_inputs):
         value = convert_to_tensor(value, name="value")
         filters = convert_to_tensor(filters, name="filters")
-        _check_atrous_transpose(value, filters, output_shape, rate, padding)
+        _check_atrous_transpose(value, filters, rate)
         if rate == 1:
             return conv2d_transpose(
                 value, filters, output_shape, strides=[1, 1, 1, 1], padding=padding
             )
-        sizes = convert_to_tensor(output_shape, name="output_shape")
-        if not sizes.shape.is_compatible_with(tensor_shape.TensorShape([4])):
-            raise ValueError(f"`output_shape` must have shape (4,). Received: {sizes.shape}")
-        return apply_op(
+        if isinstance(output_shape, tuple):
+            output_shape = list(output_shape)
+        _check_atrous_output_shape(filters, output_shape)
+        top, bottom, left, right = _atrous_transpose_paddings(filters, rate, padding)
+        in_height = output_shape[1] + top + bottom
+        in_width = output_shape[2] + left + right
+        # More padding so that the rate divides the height and width.
+        bottom_extra = (rate - in_height % rate) % rate
+        right_extra = (rate - in_width % rate) % rate
+        value = array.space_to_batch(value, [[0, bottom_extra], [0, right_extra]], block_size=rate)
+        input_sizes = [
+            rate * rate * output_shape[0],
+            (in_height + bottom_extra) // rate,
+            (in_width + right_extra) // rate,
+            output_shape[3],
+        ]
+        value = apply_op(
             "Conv2DBackpropInput",
-            sizes,
+            input_sizes,
             filters,
             value,
             strides=[1, 1, 1, 1],
-            padding=padding,
-            dilations=[1, rate, rate, 1],
-            name=scope,
+            padding="VALID",
+            data_format="NHWC",
         )
+        crops = [[top, bottom + bottom_extra], [left, right + right_extra]]
+        return array.batch_to_space(value, crops, block_size=rate)

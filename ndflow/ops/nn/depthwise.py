@@ -5,10 +5,13 @@ DepthwiseConv2dNativeBackpropFilter (registered ops with TF's gradients), and th
 
 A depthwise convolution convolves each input channel with its own `multiplier` filters:
 out[b, i, j, c * multiplier + m] = sum over taps of x[b, .., .., c] * w[.., .., c, m]; the
-kernels loop over the filter taps (convolution_kernels.depthwise*).
+kernels loop over the filter taps (convolution_kernels.depthwise*). As TF, the builders run a
+dilated one undilated inside `with_space_to_batch`.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -22,6 +25,7 @@ from ndflow.ops import array
 from ndflow.ops.nn import convolution_2d as conv_lib
 from ndflow.ops.nn import convolution_kernels as kernels
 from ndflow.ops.nn import convolution_shapes as shapes
+from ndflow.ops.nn import space_to_batch
 
 apply_op = op_builder.apply_op
 convert_to_tensor = op_builder.convert_to_tensor
@@ -341,11 +345,14 @@ def depthwise_conv2d_native_backprop_filter(
     )
 
 
-def _rate_dilations(rate, data_format) -> list:
-    rate = [1, 1] if rate is None else [int(r) for r in rate]
-    if data_format == "NCHW":
-        return [1, 1, *rate]
-    return [1, *rate, 1]
+def _warn_strided_rate(rate, strides) -> None:
+    # TF only warns: the strides then apply to the space-to-batch form of the input.
+    if any(r > 1 for r in rate) and any(s != 1 for s in strides):
+        warnings.warn(
+            "When dilation rate is greater than 1, then all values of strides must be 1. "
+            f"Received: `dilation rate` {rate} and `strides` {strides}",
+            stacklevel=3,
+        )
 
 
 def depthwise_conv2d(
@@ -353,14 +360,15 @@ def depthwise_conv2d(
 ):
     """Mirrors `tf.compat.v1.nn.depthwise_conv2d`: a depthwise convolution, dilated by `rate`.
 
-    TF runs a rate above 1 as SpaceToBatchND, the undilated op and BatchToSpaceND; here it is
-    DepthwiseConv2dNative with its `dilations` attr (the same values).
+    As TF, the graph holds the filter's Shape and a "dilation_rate" Const, and a rate above 1
+    runs the undilated op inside `with_space_to_batch` (SpaceToBatchND -> op ->
+    BatchToSpaceND).
 
     Args:
       input: a 4-D Tensor (NHWC, or NCHW with data_format="NCHW").
       filter: a 4-D Tensor [height, width, in_channels, channel_multiplier].
-      strides: a list of 4 ints.
-      padding: "SAME", "VALID", or (rate 1) a list of 4 [before, after] pairs.
+      strides: a list of 4 ints (all 1 with a rate above 1; TF only warns otherwise).
+      padding: "SAME", "VALID", or a list of 4 [before, after] pairs.
       rate: 2 ints, the dilation of both spatial dims (default [1, 1]).
       name: the name scope (default "depthwise").
       data_format: "NHWC" (default) or "NCHW".
@@ -376,14 +384,21 @@ def depthwise_conv2d(
     with graph_lib.name_scope(name, "depthwise", [input, filter]) as scope:
         inputs = convert_to_tensor(input, name="tensor_in")
         kernel = convert_to_tensor(filter, name="filter_in")
-        return depthwise_conv2d_native(
-            inputs,
-            kernel,
-            strides,
-            padding,
+        rate = [1, 1] if rate is None else rate
+        _warn_strided_rate(rate, strides)
+
+        def op(converted, _, converted_padding):
+            return depthwise_conv2d_native(
+                converted, kernel, strides, converted_padding, data_format=data_format, name=scope
+            )
+
+        return space_to_batch.with_space_to_batch(
+            input=inputs,
+            filter_shape=array.shape(kernel),
+            dilation_rate=rate,
+            padding=padding,
             data_format=data_format,
-            dilations=_rate_dilations(rate, data_format),
-            name=scope,
+            op=op,
         )
 
 
@@ -430,14 +445,25 @@ def separable_conv2d(
         pointwise_shape = pointwise_filter.shape.with_rank(4)
         pointwise_shape[0].assert_is_compatible_with(1)
         pointwise_shape[1].assert_is_compatible_with(1)
-        depthwise = depthwise_conv2d_native(
-            inputs,
-            depthwise_filter,
-            strides,
-            padding,
+        rate = [1, 1] if rate is None else rate
+
+        def op(converted, _, converted_padding):
+            return depthwise_conv2d_native(
+                converted,
+                depthwise_filter,
+                strides,
+                converted_padding,
+                data_format=data_format,
+                name="depthwise",
+            )
+
+        depthwise = space_to_batch.with_space_to_batch(
+            input=inputs,
+            filter_shape=array.shape(depthwise_filter),
+            dilation_rate=rate,
+            padding=padding,
             data_format=data_format,
-            dilations=_rate_dilations(rate, data_format),
-            name="depthwise",
+            op=op,
         )
         return conv_lib.conv2d(
             depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", data_format=data_format, name=scope

@@ -2,23 +2,20 @@
 or dilation rates) and TF1's `tf.nn.max_pool_v2` / `tf.nn.avg_pool_v2`, which dispatch on the
 input's rank.
 
-A dilated pool runs TF's space-to-batch plan: pad the spatial dims to a multiple of the
-rate, fold each rate into the batch, pool with an undilated window, unfold and crop. TF
-builds it from SpaceToBatchND/BatchToSpaceND; ndflow builds the same rearrangement from
-Pad, Reshape and Transpose (same values, a valid TF graph).
+A dilated pool is TF's graph: `with_space_to_batch` folds each rate into the batch
+(SpaceToBatchND), pools with an undilated window and unfolds (BatchToSpaceND).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ndflow.framework import dtypes
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
-from ndflow.framework import tensor_shape
 from ndflow.ops import array
 from ndflow.ops.nn import pooling
 from ndflow.ops.nn import pooling3d
+from ndflow.ops.nn import space_to_batch
 
 apply_op = op_builder.apply_op
 convert_to_tensor = op_builder.convert_to_tensor
@@ -31,38 +28,6 @@ _POOLS = {
     ("AVG", 2): pooling.avg_pool,
     ("AVG", 3): pooling3d.avg_pool3d,
 }
-
-
-def _strides_and_rates(n: int, strides, dilation_rate):
-    """TF's `_get_strides_and_dilation_rate`."""
-    if dilation_rate is None:
-        dilation_rate = [1] * n
-    elif len(dilation_rate) != n:
-        raise ValueError(
-            f"`len(dilation_rate)` should be {n}. Received: dilation_rate={dilation_rate} of "
-            f"length {len(dilation_rate)}"
-        )
-    dilation_rate = np.array(dilation_rate, dtype=np.int32)
-    if np.any(dilation_rate < 1):
-        raise ValueError(
-            f"all values of `dilation_rate` must be positive. Received: "
-            f"dilation_rate={dilation_rate}"
-        )
-    if strides is None:
-        strides = [1] * n
-    elif len(strides) != n:
-        raise ValueError(
-            f"`len(strides)` should be {n}. Received: strides={strides} of length {len(strides)}"
-        )
-    strides = np.array(strides, dtype=np.int32)
-    if np.any(strides < 1):
-        raise ValueError(f"all values of `strides` must be positive. Received: strides={strides}")
-    if np.any(strides > 1) and np.any(dilation_rate > 1):
-        raise ValueError(
-            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
-            f"strides={strides} and dilation_rate={dilation_rate}"
-        )
-    return strides, dilation_rate
 
 
 def _check_pool_args(n, padding, strides, rates, window_shape, pooling_type):
@@ -131,7 +96,7 @@ def pool(
       ValueError: for the argument combinations TF rejects.
 
     >>> pool(placeholder(float32, [1, 9, 3]), [2], "MAX", "VALID", dilation_rate=[2])
-    <tf.Tensor 'max_pool/Slice:0' shape=(1, 7, 3) dtype=float32>
+    <tf.Tensor 'max_pool/BatchToSpaceND:0' shape=(1, 7, 3) dtype=float32>
     """
     dilation_rate = pooling.deprecated_lookup(
         "dilations", dilations, "dilation_rate", dilation_rate
@@ -145,7 +110,7 @@ def pool(
                 f"window_shape={window_shape} of length {n}"
             )
         x.shape.with_rank(n + 2)
-        strides, rates = _strides_and_rates(n, strides, dilation_rate)
+        strides, rates = space_to_batch.strides_and_dilation_rate(n, strides, dilation_rate)
         _check_pool_args(n, padding, strides, rates, window_shape, pooling_type)
         window, full_strides, spatial, kwargs = _layout(n, window_shape, strides, data_format)
         pool_fn = _POOLS[(pooling_type, n)]
@@ -156,89 +121,14 @@ def pool(
             result = pool_fn(value, window, full_strides, pad, name=scope, **kwargs)
             return array.squeeze(result, [spatial[0]]) if n == 1 else result
 
-        op_builder.constant(rates, dtype=dtypes.int32, name="dilation_rate")
-        if np.all(rates == 1):
-            return run(x, padding)
-        return _dilated(x, rates, spatial, window_shape, run)
-
-
-# ---------------------------------------------------------------------- dilation
-
-
-def _dims(x, shape_tensor):
-    """Each dim of x: its static size, or a scalar Tensor read from `shape_tensor`."""
-    static = x.shape.as_list()
-    return [d if d is not None else shape_tensor[i] for i, d in enumerate(static)]
-
-
-def _stack(dims):
-    """A 1-D int32 shape Tensor from ints and scalar Tensors."""
-    if all(isinstance(d, (int, np.integer)) for d in dims):
-        return op_builder.constant(np.array(dims, dtype=np.int32))
-    return array.stack([convert_to_tensor(d, dtype=dtypes.int32) for d in dims])
-
-
-def _dilated(x, rates, spatial, window_shape, run):
-    """TF's `with_space_to_batch` for VALID padding, as Pad/Reshape/Transpose."""
-    dims = _dims(x, apply_op("Shape", x))
-    pads = [(r - dims[a] % r) % r for a, r in zip(spatial, rates.tolist())]
-    paddings = [[0, 0] for _ in dims]
-    for axis, pad in zip(spatial, pads):
-        paddings[axis] = [0, pad]
-    padded = apply_op("Pad", x, array.stack([_stack(p) for p in paddings]))
-    folded = _space_to_batch(padded, dims, spatial, rates.tolist(), pads)
-    pooled = run(folded, "VALID")
-    return _batch_to_space(pooled, x, spatial, rates.tolist(), pads, window_shape)
-
-
-def _space_to_batch(padded, dims, spatial, rates, pads):
-    """[N, .., n_i, ..] -> [prod(rates) * N, .., n_i / r_i, ..]."""
-    split = []
-    for axis, d in enumerate(dims):
-        if axis in spatial:
-            index = spatial.index(axis)
-            split += [(d + pads[index]) // rates[index], rates[index]]
-        else:
-            split.append(d)
-    blocks = apply_op("Reshape", padded, _stack(split))
-    rate_axes = [spatial[0] + 2 * i + 1 for i in range(len(spatial))]
-    rest = [a for a in range(len(split)) if a not in rate_axes]
-    moved = apply_op("Transpose", blocks, op_builder.constant(np.array(rate_axes + rest)))
-    return apply_op("Reshape", moved, _stack([-1] + [split[a] for a in rest[1:]]))
-
-
-def _batch_to_space(pooled, x, spatial, rates, pads, window_shape):
-    """The inverse fold of the pooled result, cropped back to the undilated output size."""
-    dims = _dims(pooled, apply_op("Shape", pooled))
-    batch = _dims(x, apply_op("Shape", x))[0]
-    blocks = apply_op("Reshape", pooled, _stack(rates + [batch] + dims[1:]))
-    k = len(rates)
-    order = [k]
-    for axis in range(1, len(dims)):
-        order.append(k + axis)
-        if axis in spatial:
-            order.append(spatial.index(axis))
-    moved = apply_op("Transpose", blocks, op_builder.constant(np.array(order)))
-    merged = [batch] + [
-        dims[a] * rates[spatial.index(a)] if a in spatial else dims[a] for a in range(1, len(dims))
-    ]
-    unfolded = apply_op("Reshape", moved, _stack(merged))
-    sizes = [-1] * len(dims)
-    for index, axis in enumerate(spatial):
-        sizes[axis] = merged[axis] - pads[index]
-    result = apply_op(
-        "Slice", unfolded, op_builder.constant(np.zeros(len(dims), np.int32)), _stack(sizes)
-    )
-    result.set_shape(_dilated_shape(x.shape, spatial, rates, window_shape))
-    return result
-
-
-def _dilated_shape(shape, spatial, rates, window_shape):
-    dims = shape.as_list()
-    for index, axis in enumerate(spatial):
-        if dims[axis] is not None:
-            dims[axis] = dims[axis] - (window_shape[index] - 1) * rates[index]
-    return tensor_shape.TensorShape(dims)
+        return space_to_batch.with_space_to_batch(
+            input=x,
+            dilation_rate=rates,
+            padding=padding,
+            op=lambda converted, _, converted_padding: run(converted, converted_padding),
+            spatial_dims=spatial,
+            filter_shape=window_shape,
+        )
 
 
 # ---------------------------------------------------------------------- rank dispatch

@@ -361,7 +361,7 @@ def _max_pool_grad_grad_grad(op, grad):
 
 def _avg_pool_grad(op, grad):
     """TF's `_AvgPoolGrad`."""
-    shape = apply_op("Shape", op.inputs[0], out_type=dtypes.int32)
+    shape = array.shape(op.inputs[0], out_type=dtypes.int32)  # a Const when static, as TF
     return [apply_op("AvgPoolGrad", shape, grad, **_window_attrs(op))]
 
 

@@ -158,7 +158,7 @@ def _max_pool3d_grad_grad_grad(op, grad):
 
 def _avg_pool3d_grad(op, grad):
     """TF's `_AvgPool3DGrad`."""
-    shape = apply_op("Shape", op.inputs[0], out_type=dtypes.int32)
+    shape = array.shape(op.inputs[0], out_type=dtypes.int32)  # a Const when static, as TF
     return [apply_op("AvgPool3DGrad", shape, grad, **_attrs(op))]
 
 

@@ -1,4 +1,5 @@
-"""ParseExampleV2 and ParseSingleExample, and `tf.parse_example` / `tf.parse_single_example`.
+"""ParseExampleV2, TF1's ParseExample and ParseSingleExample, and `tf.parse_example` /
+`tf.parse_single_example`.
 
 The kernels hand the serialized protos to ndflow/formats/example.py, which parses a whole
 batch with vectorized NumPy and reproduces TensorFlow's error messages ("Name: <unknown>,
@@ -211,6 +212,72 @@ registry.register_op(
     kernel=_parse_example_kernel,
 )
 registry.not_differentiable("ParseExampleV2", _NOT_DIFFERENTIABLE)
+
+
+# ---------------------------------------------------------------------- ParseExample (v1)
+
+
+def _parse_example_v1_shape(op):
+    serialized = shape_errors.require_rank(op.inputs[0].shape, 1)
+    shape_errors.require_rank(op.inputs[1].shape, 1)
+    result = _sparse_output_shapes(op.attrs["Nsparse"], serialized, 1)
+    return result + [serialized.concatenate(shape) for shape in op.attrs["dense_shapes"]]
+
+
+def _parse_example_v1_kernel(
+    ctx, serialized, names, sparse_keys, dense_keys, dense_defaults, **attrs
+):
+    """TF1's ParseExample: ParseExampleV2 with keys as N scalar inputs and no ragged
+    features; `serialized` must be a vector."""
+    serialized = np.asarray(serialized, dtype=object)
+    if serialized.ndim != 1:
+        raise invalid_argument(
+            f"Expected serialized to be a vector, got shape: {array_shape_text(serialized.shape)}"
+        )
+    outputs = _parse_example_kernel(
+        ctx,
+        serialized,
+        names,
+        np.asarray(keys_of(list(sparse_keys)), dtype=object),
+        np.asarray(keys_of(list(dense_keys)), dtype=object),
+        np.empty(0, dtype=object),
+        dense_defaults,
+        Tdense=attrs["Tdense"],
+        num_sparse=attrs["Nsparse"],
+        sparse_types=attrs["sparse_types"],
+        ragged_value_types=[],
+        ragged_split_types=[],
+        dense_shapes=attrs["dense_shapes"],
+    )
+    return outputs[:4]
+
+
+registry.register_op(
+    "ParseExample",
+    inputs=[
+        "serialized: string",
+        "names: string",
+        "sparse_keys: Nsparse * string",
+        "dense_keys: Ndense * string",
+        "dense_defaults: Tdense",
+    ],
+    outputs=[
+        "sparse_indices: Nsparse * int64",
+        "sparse_values: sparse_types",
+        "sparse_shapes: Nsparse * int64",
+        "dense_values: Tdense",
+    ],
+    attrs=[
+        "Nsparse: int >= 0",
+        "Ndense: int >= 0",
+        f"sparse_types: list({_EXAMPLE_TYPES}) >= 0",
+        f"Tdense: list({_EXAMPLE_TYPES}) >= 0",
+        "dense_shapes: list(shape) >= 0",
+    ],
+    shape=_parse_example_v1_shape,
+    kernel=_parse_example_v1_kernel,
+)
+registry.not_differentiable("ParseExample", _NOT_DIFFERENTIABLE)
 
 
 # ---------------------------------------------------------------------- ParseSingleExample

@@ -5,6 +5,7 @@ from ndflow.ops.state import initialization
 from ndflow.ops.state import ref_variables
 from ndflow.ops.state import resource_ops
 from ndflow.ops.state import scatter
+from ndflow.ops.state import variable_def
 from ndflow.ops.state import variables
 
 apply_op = ref_variables.apply_op
@@ -20,6 +21,9 @@ Variable = variables.Variable
 VariableV1 = variables.VariableV1
 RefVariable = variables.RefVariable
 ResourceVariable = variables.ResourceVariable
+SaveSliceInfo = variable_def.SaveSliceInfo
+VariableSynchronization = variable_def.VariableSynchronization
+VariableAggregation = variable_def.VariableAggregation
 scatter_update = scatter.scatter_update
 scatter_add = scatter.scatter_add
 scatter_sub = scatter.scatter_sub
@@ -39,4 +43,11 @@ initialize_local_variables = initialization.initialize_local_variables
 report_uninitialized_variables = initialization.report_uninitialized_variables
 assert_variables_initialized = initialization.assert_variables_initialized
 
-__all__ = ["initialization", "ref_variables", "resource_ops", "scatter", "variables"]
+__all__ = [
+    "initialization",
+    "ref_variables",
+    "resource_ops",
+    "scatter",
+    "variable_def",
+    "variables",
+]

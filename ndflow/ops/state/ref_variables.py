@@ -28,9 +28,12 @@ Tensor = graph_lib.Tensor
 class RefBuffer:
     """A reference variable's storage in a Session: TF's ref-typed tensor buffer."""
 
-    def __init__(self, name: str, dtype: dtypes.DType):
+    def __init__(self, name: str, dtype: dtypes.DType, shape=None):
         self.name = name
         self.dtype = dtype
+        # TF allocates a variable with its declared shape: `Assign(validate_shape=True)`
+        # checks against it even before the first assignment.
+        self.declared_shape = shape
         self.lock = threading.Lock()
         self._value = None
 
@@ -91,8 +94,9 @@ def _variable_shape(op):
 
 def _variable_kernel(ctx, shape, dtype, container, shared_name):
     container, name = _variable_key(ctx, container, shared_name)
+    declared = tuple(shape.as_list()) if shape.is_fully_defined() else None
     return ctx.resources.lookup_or_create(
-        "RefVariable", container, name, lambda: RefBuffer(name, dtype)
+        "RefVariable", container, name, lambda: RefBuffer(name, dtype, declared)
     )
 
 
@@ -137,12 +141,13 @@ def _assign_shape(op):
 
 def _assign_kernel(ctx, ref, value, validate_shape):
     current = ref._value
-    if validate_shape and current is not None and np.shape(current) != np.shape(value):
+    lhs = ref.declared_shape if current is None else np.shape(current)
+    if validate_shape and lhs is not None and lhs != np.shape(value):
         raise errors.InvalidArgumentError(
             None,
             None,
             "Assign requires shapes of both tensors to match. lhs shape= "
-            f"{_dims(np.shape(current))} rhs shape= {_dims(np.shape(value))}",
+            f"{_dims(lhs)} rhs shape= {_dims(np.shape(value))}",
         )
     ref.assign(np.array(value, dtype=ref.dtype.as_numpy_dtype, copy=True))
     return ref

@@ -211,6 +211,22 @@ register_op(
 )
 
 
+def _disable_copy_on_read_kernel(ctx, resource):
+    """A no-op: TF switches the variable out of copy-on-read mode, a memory-sharing detail
+    NumPy variables do not have. The variable need not exist yet (a SavedModel's restore
+    function calls it before assigning)."""
+    return None
+
+
+register_op(
+    "DisableCopyOnRead",
+    inputs=["resource: resource"],
+    shape=_no_outputs,
+    kernel=_disable_copy_on_read_kernel,
+    stateful=True,
+)
+
+
 def _variable_shape_shape(op):
     return [tensor_shape.TensorShape([_handle_dtype_shape(op).rank])]
 
@@ -288,6 +304,7 @@ for _name in (
     "VarHandleOp",
     "VarIsInitializedOp",
     "DestroyResourceOp",
+    "DisableCopyOnRead",
     "VariableShape",
     "AssignVariableOp",
     "AssignAddVariableOp",

@@ -7,10 +7,12 @@ from __future__ import annotations
 from ndflow.framework import dtypes
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import op_builder
+from ndflow.framework import proto_functions
 from ndflow.framework import registry
 from ndflow.framework import tensor_shape
 from ndflow.ops import array
 from ndflow.ops.state import ref_variables
+from ndflow.ops.state import variable_def as variable_def_lib
 from ndflow.proto import variable_pb2
 
 apply_op = op_builder.apply_op
@@ -21,6 +23,11 @@ variable_op_v2 = ref_variables.variable_op_v2
 assign_add = ref_variables.assign_add
 assign_sub = ref_variables.assign_sub
 is_variable_initialized = ref_variables.is_variable_initialized
+strip_name_scope = proto_functions.strip_name_scope
+prepend_name_scope = proto_functions.prepend_name_scope
+VariableSynchronization = variable_def_lib.VariableSynchronization
+VariableAggregation = variable_def_lib.VariableAggregation
+SaveSliceInfo = variable_def_lib.SaveSliceInfo
 
 # ---------------------------------------------------------------------- tf.Variable
 
@@ -57,12 +64,15 @@ class Variable:
         aggregation=None,
         shape=None,
     ):
-        del caching_device, expected_shape, synchronization, aggregation, use_resource
+        del caching_device, expected_shape, use_resource
         if variable_def is not None:
             self._init_from_proto(variable_def, import_scope)
             return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
+        self._synchronization, self._aggregation = variable_def_lib.sync_and_aggregation(
+            synchronization, aggregation
+        )
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
         self._save_slice_info = None
@@ -113,18 +123,13 @@ class Variable:
 
     def _init_from_proto(self, variable_def, import_scope):
         graph = graph_lib.get_default_graph()
-
-        def scoped(name):
-            return f"{import_scope}/{name}" if import_scope else name
-
-        self._variable = graph.as_graph_element(scoped(variable_def.variable_name))
-        self._initializer_op = graph.as_graph_element(scoped(variable_def.initializer_name))
-        self._snapshot = graph.as_graph_element(scoped(variable_def.snapshot_name))
-        initial = variable_def.initial_value_name
-        self._initial_value = graph.as_graph_element(scoped(initial)) if initial else None
-        self._trainable = variable_def.trainable
-        self._constraint = None
-        self._save_slice_info = None
+        self._variable = graph.as_graph_element(
+            prepend_name_scope(variable_def.variable_name, import_scope)
+        )
+        self._snapshot = graph.as_graph_element(
+            prepend_name_scope(variable_def.snapshot_name, import_scope)
+        )
+        variable_def_lib.restore_from_variable_def(self, variable_def, graph, import_scope)
 
     # -- identity ------------------------------------------------------------------
 
@@ -162,6 +167,14 @@ class Variable:
     @property
     def constraint(self):
         return self._constraint
+
+    @property
+    def synchronization(self) -> VariableSynchronization:
+        return self._synchronization
+
+    @property
+    def aggregation(self) -> VariableAggregation:
+        return self._aggregation
 
     @property
     def initializer(self):
@@ -228,24 +241,15 @@ class Variable:
     # -- serialization ---------------------------------------------------------------
 
     def to_proto(self, export_scope=None):
-        """Mirrors `Variable.to_proto`: a VariableDef naming this variable's ops."""
-        from ndflow.proto import variable_pb2
-
-        def strip(name):
-            if export_scope and name.startswith(export_scope + "/"):
-                return name[len(export_scope) + 1 :]
-            return name
-
+        """Mirrors `Variable.to_proto`: a VariableDef naming this variable's ops (None when
+        the variable is outside `export_scope`)."""
+        if export_scope is not None and not self._variable.name.startswith(export_scope):
+            return None
         proto = variable_pb2.VariableDef(
-            variable_name=strip(self._variable.name),
-            initializer_name=strip(self._initializer_op.name),
-            snapshot_name=strip(self._snapshot.name),
-            trainable=self._trainable,
-            is_resource=False,
+            variable_name=strip_name_scope(self._variable.name, export_scope),
+            snapshot_name=strip_name_scope(self._snapshot.name, export_scope),
         )
-        if self._initial_value is not None:
-            proto.initial_value_name = strip(self._initial_value.name)
-        return proto
+        return variable_def_lib.fill_variable_def(proto, self, export_scope)
 
     @staticmethod
     def from_proto(variable_def, import_scope=None):
@@ -273,6 +277,7 @@ class Variable:
         )
 
 
+Variable.SaveSliceInfo = SaveSliceInfo
 VariableV1 = Variable
 RefVariable = Variable
 
@@ -417,7 +422,7 @@ class ResourceVariable(Variable):
         aggregation=None,
         shape=None,
     ):
-        del caching_device, expected_shape, use_resource, synchronization, aggregation
+        del caching_device, expected_shape, use_resource
         if variable_def is not None:
             if initial_value is not None:
                 raise ValueError(
@@ -436,6 +441,9 @@ class ResourceVariable(Variable):
             raise ValueError(
                 f"Argument `constraint` must be None or a callable. Got a {type(constraint)}"
             )
+        self._synchronization, self._aggregation = variable_def_lib.sync_and_aggregation(
+            synchronization, aggregation
+        )
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
         self._save_slice_info = None
@@ -484,23 +492,22 @@ class ResourceVariable(Variable):
 
     def _init_from_proto(self, variable_def, import_scope):
         graph = graph_lib.get_default_graph()
-
-        def scoped(name):
-            return f"{import_scope}/{name}" if import_scope else name
-
         self._handle = graph.as_graph_element(
-            scoped(variable_def.variable_name), allow_operation=False
+            prepend_name_scope(variable_def.variable_name, import_scope), allow_operation=False
         )
         self._dtype = self._handle.op.attrs["dtype"]
         self._shape = tensor_shape.as_shape(self._handle.op.attrs["shape"])
-        self._initializer_op = graph.as_graph_element(scoped(variable_def.initializer_name))
-        initial = variable_def.initial_value_name
-        self._initial_value = graph.as_graph_element(scoped(initial)) if initial else None
-        snapshot = variable_def.snapshot_name or f"{self._handle.op.name}/Read/ReadVariableOp:0"
-        self._graph_element = graph.as_graph_element(scoped(snapshot))
-        self._trainable = variable_def.trainable
-        self._constraint = None
-        self._save_slice_info = None
+        if variable_def.snapshot_name:
+            snapshot = graph.as_graph_element(
+                prepend_name_scope(variable_def.snapshot_name, import_scope)
+            )
+            # TF: a snapshot that is not the read itself (an Identity of it) leads to it.
+            while snapshot.op.type != "ReadVariableOp":
+                snapshot = snapshot.op.inputs[0]
+        else:
+            snapshot = graph.as_graph_element(f"{self._handle.op.name}/Read/ReadVariableOp:0")
+        self._graph_element = snapshot
+        variable_def_lib.restore_from_variable_def(self, variable_def, graph, import_scope)
         self._validate_shape = True
 
     # -- identity ------------------------------------------------------------------
@@ -616,24 +623,14 @@ class ResourceVariable(Variable):
     def to_proto(self, export_scope=None):
         """Mirrors `ResourceVariable.to_proto`: a VariableDef with is_resource=True (None
         when the variable is outside `export_scope`)."""
-        if export_scope and not self._handle.name.startswith(export_scope):
+        if export_scope is not None and not self._handle.name.startswith(export_scope):
             return None
-
-        def strip(name):
-            if export_scope and name.startswith(export_scope + "/"):
-                return name[len(export_scope) + 1 :]
-            return name
-
         proto = variable_pb2.VariableDef(
-            variable_name=strip(self._handle.name),
-            initializer_name=strip(self._initializer_op.name),
-            snapshot_name=strip(self._graph_element.name),
+            variable_name=strip_name_scope(self._handle.name, export_scope),
+            snapshot_name=strip_name_scope(self._graph_element.name, export_scope),
             is_resource=True,
-            trainable=self._trainable,
         )
-        if self._initial_value is not None:
-            proto.initial_value_name = strip(self._initial_value.name)
-        return proto
+        return variable_def_lib.fill_variable_def(proto, self, export_scope)
 
     def __repr__(self) -> str:
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
@@ -663,3 +660,33 @@ def _resource_shape(value, shape):
             f"compatible with the explicitly supplied `shape` argument ({shape})."
         )
     return shape
+
+
+# ---------------------------------------------------------------------- MetaGraph collections
+
+
+def _to_proto_fn(variable, export_scope=None):
+    return variable.to_proto(export_scope=export_scope)
+
+
+def _from_proto_fn(variable_def, import_scope=None):
+    # Variable() becomes a ResourceVariable for a VariableDef with is_resource set.
+    return Variable(variable_def=variable_def, import_scope=import_scope)
+
+
+# TF's registrations in variables.py: these collections serialize as VariableDefs.
+for _key in (
+    GraphKeys.GLOBAL_VARIABLES,
+    GraphKeys.TRAINABLE_VARIABLES,
+    GraphKeys.MOVING_AVERAGE_VARIABLES,
+    GraphKeys.LOCAL_VARIABLES,
+    GraphKeys.MODEL_VARIABLES,
+    GraphKeys.GLOBAL_STEP,
+    GraphKeys.METRIC_VARIABLES,
+):
+    proto_functions.register_proto_function(
+        _key,
+        proto_type=variable_pb2.VariableDef,
+        to_proto=_to_proto_fn,
+        from_proto=_from_proto_fn,
+    )

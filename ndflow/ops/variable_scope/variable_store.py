@@ -21,23 +21,9 @@ from ndflow.ops import state
 GraphKeys = graph_lib.GraphKeys
 
 
-class VariableSynchronization(enum.Enum):
-    """Mirrors `tf.VariableSynchronization`: when a distributed variable is synchronized."""
-
-    AUTO = 0
-    NONE = 1
-    ON_WRITE = 2
-    ON_READ = 3
-
-
-class VariableAggregation(enum.Enum):
-    """Mirrors `tf.compat.v1.VariableAggregation`: how distributed updates are combined."""
-
-    NONE = 0
-    SUM = 1
-    MEAN = 2
-    ONLY_FIRST_REPLICA = 3
-    ONLY_FIRST_TOWER = 3  # noqa: PIE796 - TF1's alias of ONLY_FIRST_REPLICA
+# Defined with tf.Variable, which records them in its VariableDef.
+VariableSynchronization = state.VariableSynchronization
+VariableAggregation = state.VariableAggregation
 
 
 class _ReuseMode(enum.Enum):

@@ -1,0 +1,15 @@
+"""`tf.compat.v1.saved_model.signature_constants`: re-exports only."""
+
+from ndflow.saved_model import signature_constants as _signature_constants
+
+CLASSIFY_INPUTS = _signature_constants.CLASSIFY_INPUTS
+CLASSIFY_METHOD_NAME = _signature_constants.CLASSIFY_METHOD_NAME
+CLASSIFY_OUTPUT_CLASSES = _signature_constants.CLASSIFY_OUTPUT_CLASSES
+CLASSIFY_OUTPUT_SCORES = _signature_constants.CLASSIFY_OUTPUT_SCORES
+DEFAULT_SERVING_SIGNATURE_DEF_KEY = _signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY
+PREDICT_INPUTS = _signature_constants.PREDICT_INPUTS
+PREDICT_METHOD_NAME = _signature_constants.PREDICT_METHOD_NAME
+PREDICT_OUTPUTS = _signature_constants.PREDICT_OUTPUTS
+REGRESS_INPUTS = _signature_constants.REGRESS_INPUTS
+REGRESS_METHOD_NAME = _signature_constants.REGRESS_METHOD_NAME
+REGRESS_OUTPUTS = _signature_constants.REGRESS_OUTPUTS
