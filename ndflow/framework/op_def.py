@@ -85,6 +85,7 @@ class OpDef:
         is_commutative=False,
         is_aggregate=False,
         allows_uninitialized_input=False,
+        forwards_input=None,
         summary="",
     ):
         self.name = name
@@ -99,6 +100,9 @@ class OpDef:
         self.is_commutative = is_commutative
         self.is_aggregate = is_aggregate
         self.allows_uninitialized_input = allows_uninitialized_input
+        # The input whose buffer the kernel may take over at its last use (TF's
+        # forward_input): the executor offers it as `ctx.donated` (see registry.donated).
+        self.forwards_input = forwards_input
         self.summary = summary
         self.kernel_attrs = _kernel_attr_names(kernel, attrs)
 

@@ -31,6 +31,7 @@ def register_op(
     commutative: bool = False,
     aggregate: bool = False,
     allows_uninitialized_input: bool = False,
+    forwards_input: int | None = None,
     summary: str = "",
 ) -> op_def.OpDef:
     """Registers one op type: its TF spec strings, shape function, kernel and gradient.
@@ -57,10 +58,18 @@ def register_op(
         is_commutative=commutative,
         is_aggregate=aggregate,
         allows_uninitialized_input=allows_uninitialized_input,
+        forwards_input=forwards_input,
         summary=summary,
     )
     _REGISTRY[name] = definition
     return definition
+
+
+def donated(ctx, value) -> bool:
+    """Whether the kernel may write into `value`, its `forwards_input` input (TF's
+    forward_input): the executor found no other reference to the array and this run no
+    longer needs it. Kernels run for constant folding get ctx None and never may."""
+    return ctx is not None and ctx.donated is value
 
 
 def lookup_op(name: str) -> op_def.OpDef:

@@ -71,10 +71,28 @@ def via_float32(fn):
 
 
 def _unary_kernel(fn):
+    if not _in_place_capable(fn):
+        return lambda ctx, x: fn(x)
+
     def kernel(ctx, x):
+        # A dead input of the result's dtype is overwritten (TF's forward_input).
+        if registry.donated(ctx, x) and _same_result_type(fn, x):
+            return fn(x, out=x)
         return fn(x)
 
     return kernel
+
+
+def _in_place_capable(fn) -> bool:
+    return isinstance(fn, np.ufunc) and fn.nout == 1
+
+
+def _same_result_type(fn, *operands) -> bool:
+    signature = (*(a.dtype for a in operands), None)
+    try:
+        return fn.resolve_dtypes(signature)[-1] == operands[0].dtype
+    except (TypeError, np.exceptions.DTypePromotionError):
+        return False
 
 
 def register_unary(name, fn, types, grad=None, out_type=None):
@@ -88,20 +106,32 @@ def register_unary(name, fn, types, grad=None, out_type=None):
         shape=unary_shape,
         kernel=_unary_kernel(fn),
         grad=grad,
+        forwards_input=0 if _in_place_capable(fn) and not out_type else None,
     )
 
 
 def binary_kernel(fn):
     """A kernel `fn(x, y)` whose broadcasting failures raise TF's "Incompatible shapes"."""
+    in_place = _in_place_capable(fn)
 
     def kernel(ctx, x, y):
         try:
+            if in_place and registry.donated(ctx, x) and _fits_in(x, y, fn):
+                return fn(x, y, out=x)
             return fn(x, y)
         except ValueError:
             broadcast_or_raise(x, y)
             raise
 
     return kernel
+
+
+def _fits_in(x, y, fn) -> bool:
+    """Whether fn(x, y) has x's shape and dtype, so it can be written over x."""
+    y = np.asarray(y)
+    if y.ndim > x.ndim or np.broadcast_shapes(x.shape, y.shape) != x.shape:
+        return False
+    return _same_result_type(fn, x, y)
 
 
 def register_binary(
@@ -129,6 +159,7 @@ def register_binary(
         grad=grad,
         commutative=commutative,
         aggregate=aggregate,
+        forwards_input=0 if _in_place_capable(fn) and not out_type else None,
     )
 
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ndflow.framework import errors
+
+
+def _sole_reference_count() -> int:
+    """What sys.getrefcount reports for an array referenced only by one list, read the way
+    `_run_forwarding` reads it (the count differs between Python versions)."""
+    probe = [np.empty(1)]
+    return sys.getrefcount(probe[0])
+
+
+_SOLE = _sole_reference_count()
 
 
 def execute(plan, feed_values, ctx) -> list:
@@ -14,9 +26,12 @@ def execute(plan, feed_values, ctx) -> list:
         slots[spec.slot] = value
     with np.errstate(all="ignore"):
         try:
-            for kernel, node, ins, out, kwargs, frees in plan.steps:
+            for kernel, node, ins, out, kwargs, frees, forward in plan.steps:
                 ctx.node = node
-                result = kernel(ctx, *[slots[i] for i in ins], **kwargs)
+                if forward is None:
+                    result = kernel(ctx, *[slots[i] for i in ins], **kwargs)
+                else:
+                    result = _run_forwarding(kernel, ctx, slots, ins, kwargs, forward)
                 if out.__class__ is int:
                     slots[out] = result
                 elif out is not None:
@@ -24,9 +39,31 @@ def execute(plan, feed_values, ctx) -> list:
                         slots[slot] = value
                 for slot in frees:
                     slots[slot] = None
+                # Locals must not keep an output alive: the next step may take it over.
+                result = value = None
         except Exception as err:  # noqa: BLE001 - re-raised as TF's error class below
             raise as_op_error(err, ctx.node) from err
     return [slots[i] for i in plan.fetch_slots]
+
+
+def _run_forwarding(kernel, ctx, slots, ins, kwargs, forward):
+    """Runs a step whose input dies here, offering that array to the kernel as
+    `ctx.donated` when no one else holds it: not a variable's or a constant's storage, not a
+    view, not a fed array (those keep other references)."""
+    args = [slots[i] for i in ins]
+    position, slot = forward
+    slots[slot] = None
+    # The count first: binding the array to a name would add a reference.
+    if sys.getrefcount(args[position]) == _SOLE and _owned_array(args[position]):
+        ctx.donated = args[position]
+    try:
+        return kernel(ctx, *args, **kwargs)
+    finally:
+        ctx.donated = None
+
+
+def _owned_array(value) -> bool:
+    return value.__class__ is np.ndarray and value.base is None and value.flags.writeable
 
 
 def as_op_error(err: Exception, node) -> errors.OpError:

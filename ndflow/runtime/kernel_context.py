@@ -18,6 +18,7 @@ class KernelContext:
         "options",
         "run_metadata",
         "call_frame",
+        "donated",
         "_caller",
     )
 
@@ -31,6 +32,8 @@ class KernelContext:
         self.options = options
         self.run_metadata = run_metadata
         self.call_frame = None
+        # The input array the running kernel may take over (registry.donated), or None.
+        self.donated = None
         self._caller = caller
 
     @property

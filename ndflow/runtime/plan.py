@@ -61,11 +61,12 @@ def compile_plan(fetch_tensors, target_ops, feed_tensors) -> Plan:
     fetch_slots = tuple(slots[id(t)] for t in fetch_tensors)
     steps = _fold_and_build_steps(order, slots, template, fed_ids)
     _assign_frees(steps, set(fetch_slots) | {f.slot for f in feeds}, len(template))
+    _assign_forwarding(steps)
     fetch_deref = tuple(t.dtype.is_ref_dtype and id(t) not in fed_ids for t in fetch_tensors)
     for index, value in enumerate(template):
         if value is _EMPTY:
             template[index] = None
-    return Plan([s[:6] for s in steps], template, feeds, fetch_slots, fetch_deref, order)
+    return Plan([s[:7] for s in steps], template, feeds, fetch_slots, fetch_deref, order)
 
 
 # ---------------------------------------------------------------------- steps
@@ -95,8 +96,8 @@ def _build_step(op, slots, fed_ids):
         out = out_slots[0]
     else:
         out = out_slots or None
-    # (kernel, node, input slots, output slot(s), kwargs, frees, all output slots)
-    return [kernel, op, in_slots, out, kwargs, (), out_slots]
+    # (kernel, node, input slots, output slot(s), kwargs, frees, forward, all output slots)
+    return [kernel, op, in_slots, out, kwargs, (), None, out_slots]
 
 
 def _bind_kernel(op, fed_ids):
@@ -209,7 +210,7 @@ def _try_fold(op, step, template, folded) -> bool:
     """Evaluates a stateless op whose inputs are all known now; False if it must run."""
     if op._op_def.is_stateful or any(id(c) not in folded for c in op._control_inputs):
         return False
-    in_slots, out_slots = step[2], step[6]
+    in_slots, out_slots = step[2], step[7]
     if any(template[i] is _EMPTY for i in in_slots):
         return False
     if any(t.dtype.is_ref_dtype for t in op._outputs) or any(
@@ -236,6 +237,24 @@ def _frozen(value):
     return value
 
 
+# ---------------------------------------------------------------------- forwarding
+
+
+def _assign_forwarding(steps) -> None:
+    """Marks the steps whose kernel may take over an input buffer (OpDef.forwards_input):
+    the input's slot dies at this step, appears once among its inputs, and is no variable.
+    The executor still checks at run time that nothing else references the array."""
+    for step in steps:
+        op = step[1]
+        position = op._op_def.forwards_input
+        if position is None or _input_groups(op) is not None:
+            continue
+        slot = step[2][position]
+        if slot in step[5] and step[2].count(slot) == 1:
+            if not op._inputs[position].dtype.is_ref_dtype:
+                step[6] = (position, slot)
+
+
 # ---------------------------------------------------------------------- freeing
 
 
@@ -245,7 +264,7 @@ def _assign_frees(steps, keep: set, slot_count: int) -> None:
     for index, step in enumerate(steps):
         for slot in step[2]:
             last_use[slot] = index
-        for slot in step[6]:
+        for slot in step[7]:
             last_use[slot] = max(last_use[slot], index)
     frees: list[list[int]] = [[] for _ in steps]
     for slot, index in enumerate(last_use):

@@ -49,6 +49,14 @@ def _relu(x):
     return np.where(x < 0, _zero(x), x)
 
 
+def _relu_kernel(ctx, features):
+    if not registry.donated(ctx, features):
+        return _relu(features)
+    # The dead input is rewritten in place (the select above, without a new buffer).
+    np.copyto(features, _zero(features), where=features < 0)
+    return features
+
+
 def _relu6(x):
     return np.where(x < 0, _zero(x), np.where(x > 6, np.asarray(6, np.asarray(x).dtype), x))
 
@@ -236,8 +244,9 @@ for _name, _fn, _types, _grad in _ACTIVATIONS:
         outputs=["activations: T"],
         attrs=[f"T: {_types}"],
         shape=elementwise.unary_shape,
-        kernel=_activation_kernel(_fn),
+        kernel=_relu_kernel if _fn is _relu else _activation_kernel(_fn),
         grad=_grad,
+        forwards_input=0 if _fn is _relu else None,
     )
 for _name, _fn, _types, _second, _grad in _GRAD_OPS:
     registry.register_op(

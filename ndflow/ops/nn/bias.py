@@ -56,7 +56,10 @@ def _bias_add_kernel(ctx, value, bias, data_format):
             f"{format_dims(np.shape(bias))} vs. {format_dims(np.shape(value))}"
         )
     trailing = (1,) * (np.ndim(value) - channel - 1)
-    return np.add(value, np.reshape(bias, np.shape(bias) + trailing))
+    bias = np.reshape(bias, np.shape(bias) + trailing)
+    if registry.donated(ctx, value) and np.result_type(value, bias) == value.dtype:
+        return np.add(value, bias, out=value)
+    return np.add(value, bias)
 
 
 registry.register_op(
@@ -67,6 +70,7 @@ registry.register_op(
     shape=_bias_add_shape,
     kernel=_bias_add_kernel,
     grad=_bias_add_grad,
+    forwards_input=0,
 )
 
 

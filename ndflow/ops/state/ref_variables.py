@@ -149,8 +149,16 @@ def _assign_kernel(ctx, ref, value, validate_shape):
             "Assign requires shapes of both tensors to match. lhs shape= "
             f"{_dims(lhs)} rhs shape= {_dims(np.shape(value))}",
         )
-    ref.assign(np.array(value, dtype=ref.dtype.as_numpy_dtype, copy=True))
+    ref.assign(owned_copy(ctx, value, ref.dtype.as_numpy_dtype))
     return ref
+
+
+def owned_copy(ctx, value, dtype):
+    """`value` as the variable's own array: a copy, unless the run donated it (a restored
+    checkpoint tensor no one else holds is kept as it is, as TF's Assign forwards it)."""
+    if registry.donated(ctx, value) and value.dtype == dtype:
+        return value
+    return np.array(value, dtype=dtype, copy=True)
 
 
 def _dims(shape):
@@ -165,6 +173,7 @@ register_op(
     shape=_assign_shape,
     kernel=_assign_kernel,
     allows_uninitialized_input=True,
+    forwards_input=1,
 )
 
 

@@ -130,7 +130,7 @@ def _assign_variable_kernel(ctx, resource, value, dtype, validate_shape):
             "Trying to assign variable with wrong shape. Expected "
             f"{_dims(np.shape(current))} got {_dims(np.shape(value))}",
         )
-    state.assign(np.array(value, dtype=dtype.as_numpy_dtype, copy=True))
+    state.assign(ref_variables.owned_copy(ctx, value, dtype.as_numpy_dtype))
 
 
 def _no_outputs(op):
@@ -144,6 +144,7 @@ register_op(
     shape=_no_outputs,
     kernel=_assign_variable_kernel,
     stateful=True,
+    forwards_input=1,
 )
 
 
