@@ -90,6 +90,7 @@ bench: $(VENV)/.installed $(TF_VENV)/.installed
 	$(PY) bench/seed_cnn.py --tf-python $(TF_PY)
 	$(PY) bench/data_map_parallel.py --tf-python $(TF_PY)
 	$(PY) bench/savedmodel_cold_start.py --tf-python $(TF_PY)
+	$(PY) bench/serving_load.py --tf-python $(TF_PY)
 
 # --- cleaning --------------------------------------------------------------------------------
 

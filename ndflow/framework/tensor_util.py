@@ -232,6 +232,18 @@ def _fill_proto_values(proto, array, dtype):
             np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
         )
         return
+    fill_typed_values(proto, array, dtype)
+
+
+def typed_field(dtype: dtypes.DType) -> str | None:
+    """The TensorProto repeated field holding `dtype`'s values (`float_val`...), or None."""
+    codec = _VALUE_CODECS.get(dtype.base_dtype)
+    return None if codec is None else codec[0]
+
+
+def fill_typed_values(proto, array, dtype: dtypes.DType) -> None:
+    """Writes every element of `array` into `dtype`'s typed field, never `tensor_content`
+    (TF's `Tensor::AsProtoField`)."""
     codec = _VALUE_CODECS.get(dtype.base_dtype)
     if codec is None:
         raise TypeError(f"Cannot make a TensorProto of dtype {dtype.name}.")

@@ -20,6 +20,7 @@ from ndflow.framework import graph as graph_lib
 from ndflow.framework import indexed_slices
 from ndflow.framework import sparse_tensor
 from ndflow.framework import tensor_util
+from ndflow.proto import types_pb2
 from ndflow.runtime import executor
 from ndflow.runtime import functions
 from ndflow.runtime import kernel_context
@@ -209,6 +210,23 @@ def _numeric_feed(spec, value):
         ) from None
 
 
+def _check_feed_dtype(index: int, tensor, value) -> None:
+    """TF's executor check: "Expects arg[i] to be float but int32 is provided"."""
+    want = tensor.dtype.base_dtype
+    got = dtypes.string if value.dtype.kind in "OSU" else dtypes.as_dtype(value.dtype)
+    if got.base_dtype != want:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Expects arg[{index}] to be {_cpp_name(want)} but {_cpp_name(got)} is provided",
+        )
+
+
+def _cpp_name(dtype) -> str:
+    """TF's C++ `DataTypeString`: DT_FLOAT -> "float", DT_INT32 -> "int32"."""
+    return types_pb2.DataType.Name(dtype.as_datatype_enum)[3:].lower()
+
+
 def _shape_fits(dims, shape) -> bool:
     if len(dims) != len(shape):
         return False
@@ -296,6 +314,21 @@ class BaseSession:
         converted = [_convert_feed(spec, value) for spec, value in zip(plan.feeds, values)]
         results = self._execute(plan, converted, options, run_metadata)
         return fetch.rebuild(results)
+
+    def run_arrays(self, fetch_names, feeds):
+        """Runs like TF's C++ `Session::Run` (the path TF Serving uses): `feeds` is a list of
+        (tensor name, ndarray) taken as-is, with no static-shape check; a dtype mismatch is
+        the runtime's InvalidArgumentError. Returns the fetched arrays in order.
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        elements = tuple(self._graph.as_graph_element(name) for name in fetch_names)
+        tensors = tuple(_feed_tensor(self._graph, name) for name, _ in feeds)
+        values = [value for _, value in feeds]
+        for index, (tensor, value) in enumerate(zip(tensors, values)):
+            _check_feed_dtype(index, tensor, value)
+        plan = self._plan_for(elements, tensors)
+        return self._execute(plan, values, None, None)
 
     def _prepare(self, fetches, feed_dict):
         elements: list = []
