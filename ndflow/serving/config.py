@@ -48,7 +48,9 @@ class ServerOptions:
     model_base_path: str = ""
     model_config_file: str = ""
     model_config_file_poll_wait_seconds: int = 0
-    file_system_poll_wait_seconds: int = 1
+    # TF's flag is int32; ndflow also accepts fractions (`0.2`) so version swaps can be
+    # picked up sub-second (the load-reliability test swaps 20 versions in seconds).
+    file_system_poll_wait_seconds: float = 1
     enable_batching: bool = False
     batching_parameters_file: str = ""
     enable_per_model_batching_parameters: bool = False

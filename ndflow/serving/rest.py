@@ -343,7 +343,10 @@ def prometheus_path(options) -> str | None:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must say IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only when their
+    # proto (inherited from this one) is IPPROTO_TCP. With proto 0, Nagle holds the body write
+    # behind the header write until the client's delayed ACK: ~40 ms per keep-alive request.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(1024)

@@ -20,6 +20,15 @@ def test_defaults_are_tf_servings():
     assert options.tags == ["serve"]
 
 
+def test_file_system_poll_wait_seconds_also_takes_fractions():
+    # TF's flag is int32; ndflow takes TF's integers and, beyond TF, fractions of a second.
+    def poll_wait(text):
+        return config.parse_flags([f"--file_system_poll_wait_seconds={text}"])
+
+    assert poll_wait("3").file_system_poll_wait_seconds == 3
+    assert poll_wait("0.2").file_system_poll_wait_seconds == 0.2
+
+
 def test_values_and_bool_spellings():
     options = config.parse_flags(
         [
