@@ -233,8 +233,13 @@ def measure(make_caller, clients: int, seconds: float) -> dict:
     stop_at = [0.0]
 
     def client(index: int) -> None:
-        call = make_caller()
-        call()  # connect and warm up outside the timed window
+        try:
+            call = make_caller()
+            call()  # connect and warm up outside the timed window
+        except Exception:  # noqa: BLE001 - this client is counted as failed, the run goes on
+            failures[index] += 1
+            start_line.wait()
+            return
         start_line.wait()
         while time.perf_counter() < stop_at[0]:
             began = time.perf_counter()

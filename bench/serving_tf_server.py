@@ -107,6 +107,9 @@ def main() -> int:
 
     models = load_models(args.model, tf)
     server = grpc_server(models, args.port, tf)
+    # The standard library's listen backlog (5) resets connections when 32 clients connect
+    # at once.
+    http.server.ThreadingHTTPServer.request_queue_size = 128
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", args.rest_api_port), rest_handler(models, np)
     )
