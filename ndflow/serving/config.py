@@ -16,6 +16,7 @@ from ndflow.framework import errors
 from ndflow.proto import model_server_config_pb2
 from ndflow.proto import monitoring_config_pb2
 from ndflow.proto import session_bundle_config_pb2
+from ndflow.proto import ssl_config_pb2
 
 _CPUS = os.cpu_count() or 1
 
@@ -243,6 +244,11 @@ def read_batching_parameters(path) -> session_bundle_config_pb2.BatchingParamete
 def read_monitoring_config(path) -> monitoring_config_pb2.MonitoringConfig:
     """Reads `--monitoring_config_file`: a text-format MonitoringConfig."""
     return _read_text_proto(os.fsdecode(path), monitoring_config_pb2.MonitoringConfig())
+
+
+def read_ssl_config(path) -> ssl_config_pb2.SSLConfig:
+    """Reads `--ssl_config_file`: a text-format SSLConfig (PEM key, certificate, CA)."""
+    return _read_text_proto(os.fsdecode(path), ssl_config_pb2.SSLConfig())
 
 
 def single_model_config(options: ServerOptions) -> model_server_config_pb2.ModelServerConfig:

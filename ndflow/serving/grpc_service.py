@@ -25,6 +25,7 @@ from ndflow.proto import inference_pb2
 from ndflow.proto import model_management_pb2
 from ndflow.proto import predict_pb2
 from ndflow.proto import regression_pb2
+from ndflow.serving import config
 
 PREDICTION_SERVICE = "tensorflow.serving.PredictionService"
 MODEL_SERVICE = "tensorflow.serving.ModelService"
@@ -108,7 +109,7 @@ def serve(core, options) -> GrpcServer:
     )
     if options.enable_grpc_healthcheck_service:
         server.add_generic_rpc_handlers((_health_handler(),))
-    port = _bind(server, options)
+    port = _bind(server, options, _credentials(options))
     server.start()
     return GrpcServer(server=server, port=port, socket_path=options.grpc_socket_path)
 
@@ -134,18 +135,39 @@ def parse_channel_arguments(text: str) -> dict:
     return arguments
 
 
-def _bind(server, options) -> int:
+def _credentials(options):
+    """TF Serving's BuildServerCredentials: TLS from `--ssl_config_file` (the server's key
+    and certificate, `custom_ca` to check clients with, `client_verify` to require them),
+    else none. A config that cannot be used fails the start rather than serving plaintext."""
+    if not options.ssl_config_file:
+        return None
+    ssl = config.read_ssl_config(options.ssl_config_file)
+    if not ssl.server_key or not ssl.server_cert:
+        raise errors.InvalidArgumentError(
+            None, None, f"{options.ssl_config_file}: server_key and server_cert are required"
+        )
+    return grpc.ssl_server_credentials(
+        [(ssl.server_key.encode(), ssl.server_cert.encode())],
+        root_certificates=ssl.custom_ca.encode() or None,
+        require_client_auth=ssl.client_verify,
+    )
+
+
+def _bind(server, options, credentials) -> int:
     port = 0
     if options.port or not options.grpc_socket_path:
-        port = _add_port(server, f"{options.host}:{options.port}")
+        port = _add_port(server, f"{options.host}:{options.port}", credentials)
     if options.grpc_socket_path:
-        _add_port(server, f"unix:{options.grpc_socket_path}")
+        _add_port(server, f"unix:{options.grpc_socket_path}", credentials)
     return port
 
 
-def _add_port(server, address: str) -> int:
+def _add_port(server, address: str, credentials) -> int:
     try:
-        bound = server.add_insecure_port(address)
+        if credentials is None:
+            bound = server.add_insecure_port(address)
+        else:
+            bound = server.add_secure_port(address, credentials)
     except RuntimeError as err:
         raise errors.UnavailableError(
             None, None, f"Failed to bind gRPC to {address}: {err}"

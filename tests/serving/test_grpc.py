@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import pathlib
+import shutil
+import subprocess
 
 import grpc
 import numpy as np
@@ -211,6 +213,46 @@ def test_unix_socket_only_when_port_is_zero(tmp_path):
             assert list(_predict(channel, x=[1.0]).outputs["y"].float_val) == [2.5]
     finally:
         handle.stop(0)
+
+
+def _self_signed_certificate(directory):
+    """A key and certificate for localhost, made by the openssl command."""
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return key.read_text(), cert.read_text()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_ssl_config_file_serves_tls_only(tmp_path):
+    key, cert = _self_signed_certificate(tmp_path)
+    ssl_file = tmp_path / "ssl.config"
+    ssl_file.write_text(f"server_key: {json.dumps(key)}\nserver_cert: {json.dumps(cert)}\n")
+    options = config.ServerOptions(port=0, host="127.0.0.1", ssl_config_file=str(ssl_file))
+    handle = grpc_service.serve(_FakeCore(), options)
+    try:
+        credentials = grpc.ssl_channel_credentials(root_certificates=cert.encode())
+        override = (("grpc.ssl_target_name_override", "localhost"),)
+        address = f"127.0.0.1:{handle.port}"
+        with grpc.secure_channel(address, credentials, options=override) as channel:
+            assert list(_predict(channel, x=[1.0]).outputs["y"].float_val) == [2.5]
+        with grpc.insecure_channel(address) as channel, pytest.raises(grpc.RpcError):
+            _predict(channel, x=[1.0])
+    finally:
+        handle.stop(0)
+
+
+def test_ssl_config_without_a_key_fails_the_start(tmp_path):
+    ssl_file = tmp_path / "ssl.config"
+    ssl_file.write_text('custom_ca: "x"\n')
+    options = config.ServerOptions(port=0, host="127.0.0.1", ssl_config_file=str(ssl_file))
+    with pytest.raises(errors.InvalidArgumentError, match="server_key and server_cert"):
+        grpc_service.serve(_FakeCore(), options)
 
 
 def test_channel_arguments_parse_ints_and_strings():
