@@ -162,16 +162,24 @@ def _resize_bilinear_kernel(ctx, images, size, T, align_corners, half_pixel_cent
     return top + (bottom - top) * y_lerp[:, None, None]
 
 
-def _resize_bilinear_grad(op, grad):
-    """TF's `_ResizeBilinearGrad`: ResizeBilinearGrad(grad, image); none for the size."""
-    grad0 = apply_op(
-        "ResizeBilinearGrad",
-        grad,
-        op.inputs[0],
-        align_corners=op.attrs["align_corners"],
-        half_pixel_centers=op.attrs["half_pixel_centers"],
-    )
-    return [grad0, None]
+def _grad_op(grad_op: str, image_types=None):
+    """TF's `_ResizeBilinearGrad` / `_ResizeBicubicGrad`: `grad_op(grad, image)` with the
+    forward op's corner attrs, none for the size; no gradient for images outside
+    `image_types` (when given)."""
+
+    def gradient(op, grad):
+        if image_types is not None and op.inputs[0].dtype.base_dtype not in image_types:
+            return [None, None]
+        grad0 = apply_op(
+            grad_op,
+            grad,
+            op.inputs[0],
+            align_corners=op.attrs["align_corners"],
+            half_pixel_centers=op.attrs["half_pixel_centers"],
+        )
+        return [grad0, None]
+
+    return gradient
 
 
 registry.register_op(
@@ -181,7 +189,7 @@ registry.register_op(
     attrs=[_REAL, *_CORNERS],
     shape=_resize_shape,
     kernel=_resize_bilinear_kernel,
-    grad=_resize_bilinear_grad,
+    grad=_grad_op("ResizeBilinearGrad"),
 )
 
 
@@ -412,20 +420,6 @@ def _resize_bicubic_kernel(ctx, images, size, T, align_corners, half_pixel_cente
     )
 
 
-def _resize_bicubic_grad(op, grad):
-    """TF's `_ResizeBicubicGrad`: a gradient for float32 and float64 images only."""
-    if op.inputs[0].dtype.base_dtype not in (dtypes.float32, dtypes.float64):
-        return [None, None]
-    grad0 = apply_op(
-        "ResizeBicubicGrad",
-        grad,
-        op.inputs[0],
-        align_corners=op.attrs["align_corners"],
-        half_pixel_centers=op.attrs["half_pixel_centers"],
-    )
-    return [grad0, None]
-
-
 registry.register_op(
     "ResizeBicubic",
     inputs=["images: T", "size: int32"],
@@ -433,7 +427,8 @@ registry.register_op(
     attrs=[_REAL, *_CORNERS],
     shape=_resize_shape,
     kernel=_resize_bicubic_kernel,
-    grad=_resize_bicubic_grad,
+    # TF's gradient covers float32 and float64 images only.
+    grad=_grad_op("ResizeBicubicGrad", (dtypes.float32, dtypes.float64)),
 )
 
 
