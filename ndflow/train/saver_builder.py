@@ -11,7 +11,9 @@ from ndflow.framework import device as device_lib
 from ndflow.framework import graph as graph_lib
 from ndflow.ops import array
 from ndflow.ops import math
+from ndflow.ops import state
 from ndflow.ops import string
+from ndflow.ops.control_flow import grouping
 from ndflow.ops.io import checkpoint as checkpoint_ops
 from ndflow.proto import saver_pb2
 from ndflow.train import saveables as saveable_lib
@@ -78,7 +80,7 @@ class BaseSaverBuilder:
 
     def _add_save_ops(self, filename_tensor, saveables):
         save = self.save_op(filename_tensor, saveables)
-        return _with_dependencies([save], filename_tensor)
+        return grouping.with_dependencies([save], filename_tensor)
 
     def _add_sharded_save_ops(self, checkpoint_prefix, per_device):
         """TF's sharded V2 save: each device writes `<prefix>_temp/part-<i>-of-<n>`, then
@@ -130,7 +132,7 @@ class BaseSaverBuilder:
             shapes = _restore_shapes(saveable) if reshape else None
             assigns.append(saveable.restore(tensors[start : start + count], shapes))
             start += count
-        return _group(assigns, name=name)
+        return state.group(*assigns, name=name)
 
     def _add_sharded_restore_ops(self, filename_tensor, per_device, restore_sequentially, reshape):
         shards = []
@@ -146,7 +148,7 @@ class BaseSaverBuilder:
                         name="restore_shard",
                     )
                 )
-        return _group(shards, name="restore_all")
+        return state.group(*shards, name="restore_all")
 
     def _group_by_devices(self, saveables):
         """[(device, saveables)] sorted by device; a saveable's tensors share one device."""
@@ -265,34 +267,3 @@ def _restore_shapes(saveable):
         shape = tensor.shape
         shapes.append(shape.as_list() if shape.is_fully_defined() else array.shape(tensor))
     return shapes
-
-
-def _with_dependencies(dependencies, output_tensor):
-    """TF's `control_flow_ops.with_dependencies`: an Identity of `output_tensor`, colocated
-    with it, run after `dependencies` ("control_dependency")."""
-    with graph_lib.name_scope(None, "control_dependency") as scope:
-        with graph_lib.colocate_with(output_tensor):
-            with graph_lib.control_dependencies(dependencies):
-                return array.identity(output_tensor, name=scope)
-
-
-def _group(ops, name):
-    """TF's `tf.group`: one NoOp after `ops`; with ops on several devices, one NoOp per
-    device (in the group's name scope) and the named NoOp after those."""
-    with graph_lib.name_scope(None, name) as scope:
-        if not ops:
-            return array.no_op(name=scope)
-        per_device: dict = {}
-        for op in ops:
-            per_device.setdefault(op.device, []).append(op)
-        if len(per_device) == 1:
-            ((device, deps),) = per_device.items()
-            return _no_op_after(deps, device, scope)
-        parts = [_no_op_after(per_device[d], d, None) for d in sorted(per_device)]
-        with graph_lib.control_dependencies(parts):
-            return array.no_op(name=scope)
-
-
-def _no_op_after(deps, device, name):
-    with graph_lib.control_dependencies(deps), graph_lib.device(device):
-        return array.no_op(name=name)

@@ -3,6 +3,8 @@ family in state.py, which its initializers need)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from ndflow.framework import graph as graph_lib
 from ndflow.framework import indexed_slices
 from ndflow.framework import op_builder
@@ -13,11 +15,12 @@ Tensor = graph_lib.Tensor
 
 
 def with_dependencies(dependencies, output_tensor, name=None):
-    """Mirrors TF's `control_flow_ops.with_dependencies`: `output_tensor` after the deps."""
+    """Mirrors TF's `control_flow_ops.with_dependencies`: `output_tensor` after the deps,
+    colocated with it."""
     with graph_lib.name_scope(
         name, "control_dependency", list(dependencies) + [output_tensor]
     ) as scope:
-        with graph_lib.control_dependencies(dependencies):
+        with _colocated_with(output_tensor), graph_lib.control_dependencies(dependencies):
             if isinstance(output_tensor, indexed_slices.IndexedSlices):
                 values = array.identity(output_tensor.values, name=scope)
                 return indexed_slices.IndexedSlices(
@@ -26,6 +29,14 @@ def with_dependencies(dependencies, output_tensor, name=None):
             if isinstance(output_tensor, graph_lib.Operation):
                 return array.no_op(name=scope)
             return array.identity(op_builder.convert_to_tensor(output_tensor), name=scope)
+
+
+def _colocated_with(output):
+    if isinstance(output, indexed_slices.IndexedSlices):
+        output = output.values
+    if isinstance(output, (Tensor, graph_lib.Operation)):
+        return graph_lib.colocate_with(output)
+    return contextlib.nullcontext()
 
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's public name

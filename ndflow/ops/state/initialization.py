@@ -54,12 +54,28 @@ def moving_average_variables(scope=None) -> list:
 
 
 def group(*inputs, name=None):
-    """Mirrors `tf.group`: an op that runs all `inputs` (a NoOp with control inputs)."""
+    """Mirrors `tf.group`: an op that runs all `inputs` (a NoOp with control inputs). As
+    TF's, inputs on several devices get one NoOp per device (sorted by device) and the
+    named NoOp runs after those."""
     ops = [graph_lib.get_default_graph().as_graph_element(x) for x in _flatten(inputs)]
     ops = [x.op if isinstance(x, graph_lib.Tensor) else x for x in ops]
     with graph_lib.name_scope(name, "group_deps", ops) as scope:
-        with graph_lib.control_dependencies(ops):
+        if not ops:
             return array.no_op(name=scope)
+        per_device: dict = {}
+        for op in ops:
+            per_device.setdefault(op.device, []).append(op)
+        if len(per_device) == 1:
+            ((device, deps),) = per_device.items()
+            return _no_op_after(deps, device, scope)
+        parts = [_no_op_after(per_device[d], d, None) for d in sorted(per_device)]
+        with graph_lib.control_dependencies(parts):
+            return array.no_op(name=scope)
+
+
+def _no_op_after(deps, device, name):
+    with graph_lib.control_dependencies(deps), graph_lib.device(device):
+        return array.no_op(name=name)
 
 
 def _flatten(items):
