@@ -86,6 +86,7 @@ MODULE_ORDER = {
         "graph_def",
         "graph_util",
         "proto_functions",
+        "meta_graph",
         "behavior",
     ),
     "ops": (

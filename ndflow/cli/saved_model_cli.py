@@ -21,12 +21,12 @@ from ndflow.cli import concrete_functions
 from ndflow.cli import input_exprs
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import meta_graph as meta_graph_lib
 from ndflow.proto import example_pb2
 from ndflow.proto import types_pb2
 from ndflow.runtime import session as session_lib
 from ndflow.saved_model import loader
 from ndflow.saved_model import saved_model_file
-from ndflow.train import meta_graph as meta_graph_lib
 
 _OP_DENYLIST = {"WriteFile", "ReadFile", "PrintV2"}
 

@@ -22,6 +22,7 @@ import numpy as np
 from ndflow.formats import gfile
 from ndflow.framework import errors
 from ndflow.framework import graph as graph_lib
+from ndflow.framework import meta_graph
 from ndflow.framework import proto_functions
 from ndflow.proto import meta_graph_pb2
 from ndflow.proto import saver_pb2
@@ -29,7 +30,6 @@ from ndflow.proto import trackable_object_graph_pb2
 from ndflow.runtime import session as session_lib
 from ndflow.train import checkpoint_state
 from ndflow.train import checkpoint_utils
-from ndflow.train import meta_graph
 from ndflow.train import saveables as saveable_lib
 from ndflow.train import saver_builder
 from ndflow.train import training_util

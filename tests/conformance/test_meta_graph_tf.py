@@ -13,7 +13,7 @@ tf_real = pytest.importorskip("tensorflow")
 
 import ndflow as nd  # noqa: E402
 from ndflow.framework import graph_util  # noqa: E402
-from ndflow.train import meta_graph  # noqa: E402
+from ndflow.framework import meta_graph  # noqa: E402
 
 tf1 = tf_real.compat.v1
 RNG = np.random.default_rng(0)

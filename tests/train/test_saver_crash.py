@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import ndflow as tf
-from ndflow.train import meta_graph
+from ndflow.framework import meta_graph
 
 _CHILD = r"""
 import sys

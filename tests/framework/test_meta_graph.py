@@ -13,12 +13,12 @@ from google.protobuf import any_pb2
 from google.protobuf import text_format
 
 import ndflow as tf
+from ndflow.framework import meta_graph
 from ndflow.proto import graph_pb2
 from ndflow.proto import meta_graph_pb2
 from ndflow.proto import queue_runner_pb2
 from ndflow.proto import saver_pb2
 from ndflow.proto import variable_pb2
-from ndflow.train import meta_graph
 
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 GraphKeys = tf.GraphKeys
@@ -152,11 +152,11 @@ def test_unserializable_collections_are_skipped_with_a_warning(caplog):
     tf.add_to_collection("objects", {"not": "a graph element"})
     tf.add_to_collection(("tuple", "key"), 1)
     tf.add_to_collection("good", 1)
-    with caplog.at_level(logging.WARNING, logger="ndflow.train.meta_graph"):
+    with caplog.at_level(logging.WARNING, logger="ndflow.framework.meta_graph"):
         meta_graph_def, _ = meta_graph.export_scoped_meta_graph()
     assert set(meta_graph_def.collection_def) == {"good"}
     assert "Issue encountered when serializing objects" in caplog.text
-    with caplog.at_level(logging.WARNING, logger="ndflow.train.meta_graph"):
+    with caplog.at_level(logging.WARNING, logger="ndflow.framework.meta_graph"):
         meta_graph.add_collection_def(meta_graph_def, ("tuple", "key"))
     assert "Only collections with string type keys will be serialized" in caplog.text
 
@@ -343,7 +343,7 @@ def test_copy_scoped_meta_graph_duplicates_a_tower():
 def test_legacy_control_flow_contexts_are_not_restored(caplog):
     meta_graph_def = meta_graph_pb2.MetaGraphDef()
     meta_graph_def.collection_def["cond_context"].bytes_list.value.append(b"\x0a\x03abc")
-    with caplog.at_level(logging.WARNING, logger="ndflow.train.meta_graph"):
+    with caplog.at_level(logging.WARNING, logger="ndflow.framework.meta_graph"):
         graph, _ = _round_trip(meta_graph_def)
     assert graph.get_collection("cond_context") == []
     assert "legacy control-flow contexts" in caplog.text
