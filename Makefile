@@ -89,6 +89,8 @@ bench: $(VENV)/.installed $(TF_VENV)/.installed
 	$(PY) bench/tfrecord_parse.py --tf-python $(TF_PY)
 	$(PY) bench/seed_cnn.py --tf-python $(TF_PY)
 	$(PY) bench/data_map_parallel.py --tf-python $(TF_PY)
+	$(PY) bench/summary_overhead.py --tf-python $(TF_PY)
+	$(PY) bench/trace_overhead.py --tf-python $(TF_PY)
 	$(PY) bench/savedmodel_cold_start.py --tf-python $(TF_PY)
 	$(PY) bench/serving_load.py --tf-python $(TF_PY)
 

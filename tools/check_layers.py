@@ -45,6 +45,7 @@ PACKAGE_LAYERS = {
     "api": TOP,
     "compat": TOP,
     "lookup": TOP,  # ndflow/lookup.py: the tf.lookup namespace, re-exports only
+    "client": TOP,  # ndflow/client: tensorflow.python.client module paths, re-exports only
 }
 
 LAYER_4 = tuple(name for name, layer in PACKAGE_LAYERS.items() if layer == 4)

@@ -3,6 +3,7 @@
 from ndflow.framework import graph_def as _graph_def
 from ndflow.proto import example_pb2 as _example_pb2
 from ndflow.proto import feature_pb2 as _feature_pb2
+from ndflow.summary import summary_iterator as _summary_iterator
 from ndflow.train import adadelta as _adadelta
 from ndflow.train import adagrad as _adagrad
 from ndflow.train import adam as _adam
@@ -20,6 +21,7 @@ from ndflow.train import saver as _saver
 from ndflow.train import training_util as _training_util
 
 write_graph = _graph_def.write_graph
+summary_iterator = _summary_iterator.summary_iterator
 
 # --- tf.train.Example protos (ndflow/proto)
 BytesList = _feature_pb2.BytesList

@@ -19,11 +19,13 @@ from ndflow.api import linalg as linalg
 from ndflow.api import losses as losses
 from ndflow.api import math as math
 from ndflow.api import nn as nn
+from ndflow.api import profiler as profiler
 from ndflow.api import python_io as python_io
 from ndflow.api import random as random
 from ndflow.api import saved_model as saved_model
 from ndflow.api import sparse as sparse
 from ndflow.api import strings as strings
+from ndflow.api import summary as summary
 from ndflow.api import train as train
 from ndflow.autodiff import control_flow_grad as _control_flow_grad  # noqa: F401 - registers gradients
 from ndflow.autodiff import gradients as _gradients
@@ -37,6 +39,7 @@ from ndflow.framework import registry as _registry
 from ndflow.framework import sparse_tensor as _sparse_tensor
 from ndflow.framework import tensor_shape as _tensor_shape
 from ndflow.framework import tensor_spec as _tensor_spec
+from ndflow.framework import tensor_util as _tensor_util
 from ndflow.framework import versions as _versions
 from ndflow.ops import array as _array
 from ndflow.ops import clip as _clip
@@ -54,6 +57,13 @@ from ndflow.ops import sparse as _sparse
 from ndflow.ops import state as _state
 from ndflow.ops import string as _string
 from ndflow.ops import variable_scope as _variable_scope
+from ndflow.proto import attr_value_pb2 as _attr_value_pb2
+from ndflow.proto import config_pb2 as _config_pb2
+from ndflow.proto import event_pb2 as _event_pb2
+from ndflow.proto import graph_pb2 as _graph_pb2
+from ndflow.proto import meta_graph_pb2 as _meta_graph_pb2
+from ndflow.proto import node_def_pb2 as _node_def_pb2
+from ndflow.proto import summary_pb2 as _summary_pb2
 from ndflow.runtime import session as _session
 
 __version__ = _versions.NDFLOW_VERSION
@@ -108,10 +118,32 @@ get_collection = _graph.get_collection
 get_collection_ref = _graph.get_collection_ref
 convert_to_tensor = _op_builder.convert_to_tensor
 register_tensor_conversion_function = _op_builder.register_tensor_conversion_function
+make_tensor_proto = _tensor_util.make_tensor_proto
+make_ndarray = _tensor_util.make_ndarray
 
 # --- runtime
 Session = _session.Session
 InteractiveSession = _session.InteractiveSession
+
+# --- protocol buffers of the TF1 namespace (ndflow/proto)
+AttrValue = _attr_value_pb2.AttrValue
+NameAttrList = _attr_value_pb2.NameAttrList
+ConfigProto = _config_pb2.ConfigProto
+GPUOptions = _config_pb2.GPUOptions
+GraphOptions = _config_pb2.GraphOptions
+OptimizerOptions = _config_pb2.OptimizerOptions
+RunMetadata = _config_pb2.RunMetadata
+RunOptions = _config_pb2.RunOptions
+Event = _event_pb2.Event
+LogMessage = _event_pb2.LogMessage
+SessionLog = _event_pb2.SessionLog
+GraphDef = _graph_pb2.GraphDef
+MetaGraphDef = _meta_graph_pb2.MetaGraphDef
+TensorInfo = _meta_graph_pb2.TensorInfo
+NodeDef = _node_def_pb2.NodeDef
+HistogramProto = _summary_pb2.HistogramProto
+Summary = _summary_pb2.Summary
+SummaryMetadata = _summary_pb2.SummaryMetadata
 
 # --- array ops (ndflow/ops/array)
 constant = _array.constant

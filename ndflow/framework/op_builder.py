@@ -16,6 +16,7 @@ from ndflow.framework import op_def as op_def_lib
 from ndflow.framework import registry
 from ndflow.framework import tensor_shape
 from ndflow.framework import tensor_util
+from ndflow.proto import tensor_pb2
 
 Tensor = graph_lib.Tensor
 
@@ -412,7 +413,11 @@ def _coerce_bool(attr, value):
 
 
 def _coerce_tensor(value):
-    return value if isinstance(value, np.ndarray) else tensor_util.to_numpy(value)
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, tensor_pb2.TensorProto):
+        return tensor_util.make_ndarray(value)
+    return tensor_util.to_numpy(value)
 
 
 def _coerce_func(value):

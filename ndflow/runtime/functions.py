@@ -2,7 +2,8 @@
 
 A function's FuncGraph is compiled once into a plan (its outputs fetched, its stateful ops
 always run, its inputs fed) and cached on the function object; each call runs that plan in
-a child context of the caller's step.
+a child context of the caller's step. In a traced step the body's kernels are recorded too
+under "<calling node>/<body node>", as TF names the nodes of a lowered If or While body.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ def call_function(ctx, func, inputs) -> list:
         raise errors.InvalidArgumentError(
             None, None, f"Function {name} expects {len(plan.feeds)} arguments, got {len(inputs)}."
         )
-    return executor.execute(plan, list(inputs), ctx.child())
+    child = ctx.child()
+    if ctx.trace is None or not ctx.trace.active:
+        return executor.execute(plan, list(inputs), child)
+    child.trace_scope = f"{ctx.trace_scope}{ctx.node_name}/"
+    return executor.execute_traced(plan, list(inputs), child)
 
 
 def _plan_for(function):

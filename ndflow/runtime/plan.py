@@ -121,7 +121,28 @@ def _bind_kernel(op, fed_ids):
         if len(op._outputs) == 1:
             # e.g. ParseExampleV2 with one dense feature: its one output goes to one slot.
             kernel = _with_single_of_list(kernel)
+    if any(t.dtype.base_dtype == dtypes.string for t in op._outputs):
+        kernel = _with_string_scalars(kernel, len(op._outputs) == 1)
     return kernel
+
+
+def _with_string_scalars(kernel, single: bool):
+    """Turns a kernel's `bytes` results into 0-d object arrays: NumPy would make a later
+    np.stack / reshape of a `bytes` an 'S' array, which drops trailing NUL bytes."""
+
+    def call(ctx, *inputs, **attrs):
+        result = kernel(ctx, *inputs, **attrs)
+        if single:
+            return _object_scalar(result) if result.__class__ is bytes else result
+        return [_object_scalar(v) if v.__class__ is bytes else v for v in result]
+
+    return call
+
+
+def _object_scalar(value: bytes) -> np.ndarray:
+    array = np.empty((), object)
+    array[()] = value
+    return array
 
 
 def _input_groups(op):

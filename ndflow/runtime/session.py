@@ -4,6 +4,10 @@
 tensors, ops, names) to unique graph elements, finds or compiles the plan for that
 signature, checks and converts the feeds, runs the plan and rebuilds the structure.
 It is safe to call from several threads at once.
+
+A run is traced (executor.execute_traced) when its RunOptions ask for a trace and it has a
+RunMetadata to fill, or while a run observer (the profiler) is registered; the choice is
+made once per run.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from ndflow.framework import graph as graph_lib
 from ndflow.framework import indexed_slices
 from ndflow.framework import sparse_tensor
 from ndflow.framework import tensor_util
+from ndflow.proto import config_pb2
+from ndflow.proto import graph_pb2
 from ndflow.proto import types_pb2
 from ndflow.runtime import executor
 from ndflow.runtime import functions
@@ -36,6 +42,26 @@ Operation = graph_lib.Operation
 _CONVERSIONS: list = []
 
 _step_ids = itertools.count(1)
+
+# Process-wide observers of traced runs, `observer(step_stats)`; while there is one, every run
+# is traced. Replaced, never mutated, so a run reads a consistent tuple without a lock.
+_run_observers: tuple = ()
+_run_observers_lock = threading.Lock()
+
+
+def add_run_observer(observer) -> None:
+    """Traces every Session.run from now on, calling `observer(step_stats)` after each (the
+    StepStats proto of that run; the observer must not modify it)."""
+    global _run_observers
+    with _run_observers_lock:
+        _run_observers = (*_run_observers, observer)
+
+
+def remove_run_observer(observer) -> None:
+    """Stops calling `observer`; runs are untraced again once no observer is left."""
+    global _run_observers
+    with _run_observers_lock:
+        _run_observers = tuple(o for o in _run_observers if o != observer)
 
 
 def register_session_run_conversion_functions(
@@ -364,12 +390,41 @@ class BaseSession:
         return _SessionPlan(compiled, [positions.get(id(e)) for e in elements])
 
     def _execute(self, plan, feed_values, options, run_metadata):
+        trace = None
+        if run_metadata is not None or _run_observers:
+            trace = _trace_for(options, run_metadata)
         ctx = kernel_context.KernelContext(
-            self, self._resources, next(_step_ids), options, run_metadata, functions.call_function
+            self,
+            self._resources,
+            next(_step_ids),
+            options,
+            run_metadata,
+            functions.call_function,
+            trace,
         )
-        raw = executor.execute(plan.compiled, feed_values, ctx)
+        if trace is None:
+            raw = executor.execute(plan.compiled, feed_values, ctx)
+        else:
+            raw = executor.execute_traced(plan.compiled, feed_values, ctx)
         values = [_value_of_fetch(v, d) for v, d in zip(raw, plan.compiled.fetch_deref)]
+        if run_metadata is not None or trace is not None:
+            self._report_run(plan.compiled, options, run_metadata, trace)
         return [None if p is None else values[p] for p in plan.element_positions]
+
+    def _report_run(self, plan, options, run_metadata, trace) -> None:
+        """Hands the trace to the observers and fills `run_metadata` as TF does: cleared,
+        then step_stats if the options asked for a trace, the partition graph if asked."""
+        step_stats = None if trace is None else trace.step_stats()
+        if step_stats is not None:
+            for observer in _run_observers:
+                observer(step_stats)
+        if run_metadata is None:
+            return
+        run_metadata.Clear()
+        if step_stats is not None and _wants_trace(options):
+            run_metadata.step_stats.CopyFrom(step_stats)
+        if options is not None and getattr(options, "output_partition_graphs", False):
+            run_metadata.partition_graphs.add().CopyFrom(_partition_graph(self._graph, plan))
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """Mirrors `Session.make_callable`: a fast function of the `feed_list` values."""
@@ -408,6 +463,35 @@ class _SessionPlan:
     @property
     def feeds(self):
         return self.compiled.feeds
+
+
+def _wants_trace(options) -> bool:
+    return (
+        options is not None and getattr(options, "trace_level", 0) > config_pb2.RunOptions.NO_TRACE
+    )
+
+
+def _trace_for(options, run_metadata):
+    """A StepTrace if this run is to be traced, else None."""
+    if _run_observers or (run_metadata is not None and _wants_trace(options)):
+        return kernel_context.StepTrace()
+    return None
+
+
+def _partition_graph(graph, plan) -> graph_pb2.GraphDef:
+    """The pruned graph this plan runs, as TF's partition graph: every node on the CPU device,
+    fed tensors' producers included (TF shows them as _Arg nodes), plus the function library."""
+    graph_def = graph_pb2.GraphDef()
+    graph_def.versions.producer = graph_lib.GRAPH_DEF_VERSION
+    graph_def.versions.min_consumer = graph_lib.GRAPH_DEF_VERSION_MIN_CONSUMER
+    ops = _unique([spec.tensor.op for spec in plan.feeds] + list(plan.graph_ops))
+    for op in ops:
+        node = graph_def.node.add()
+        node.CopyFrom(op.node_def)
+        node.device = kernel_context.CPU_DEVICE
+    for function in graph._function_library.values():
+        graph_def.library.function.add().CopyFrom(function.definition)
+    return graph_def
 
 
 def _unique(items):

@@ -32,6 +32,8 @@ NAMESPACES = (
     "sparse",
     "saved_model",
     "graph_util",
+    "summary",
+    "profiler",
 )
 
 

@@ -135,8 +135,9 @@ def run_builder(builder, arrays, input_dtypes, static=True):
 
 def assert_value_close(actual, expected, dtype: dtypes.DType, context: str = "") -> None:
     """Exact dtype, shape, and values within the dtype's tolerance."""
-    actual_array = np.asarray(actual)
-    expected_array = np.asarray(expected)
+    # np.asarray of a `bytes` would drop its trailing NUL bytes ('S' dtype).
+    actual_array = np.asarray(actual, object if isinstance(actual, bytes) else None)
+    expected_array = np.asarray(expected, object if isinstance(expected, bytes) else None)
     if dtype is not None and dtype.is_numpy_compatible and dtype is not dtypes.string:
         want = np.dtype(dtype.as_numpy_dtype)
         assert actual_array.dtype == want, f"{context}: dtype {actual_array.dtype} != {want}"

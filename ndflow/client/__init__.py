@@ -1,0 +1,1 @@
+"""`tensorflow.python.client`'s modules under ndflow: re-exports only."""
