@@ -6,6 +6,7 @@ Run with `make demo`. It builds graphs, feeds placeholders and prints what Tenso
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -57,6 +58,34 @@ def control_dependencies_and_variables() -> None:
         print("var afterwards             =", sess.run(var))
 
 
+def tensorboard_summaries() -> None:
+    """A few training steps logged for TensorBoard, with one profiled step."""
+    x = tf.placeholder(tf.float32, [None, 1], name="x")
+    w = tf.Variable([[0.0]], name="w")
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 3.0 * x))
+    tf.summary.scalar("loss", loss)
+    tf.summary.histogram("w", w)
+    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    merged = tf.summary.merge_all()
+    logdir = os.path.join("demo_output", "logs")
+    batch = np.linspace(-1, 1, 16, dtype=np.float32)[:, None]
+    with tf.Session() as sess:
+        writer = tf.summary.FileWriter(logdir, sess.graph)
+        sess.run(tf.global_variables_initializer())
+        for step in range(20):
+            summary, _ = sess.run([merged, train_op], {x: batch})
+            writer.add_summary(summary, step)
+        metadata = tf.RunMetadata()
+        options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+        sess.run(train_op, {x: batch}, options=options, run_metadata=metadata)
+        writer.add_run_metadata(metadata, "step_20", 20)
+        writer.close()
+        ops = len(metadata.step_stats.dev_stats[0].node_stats)
+        print(f"w after 20 steps           = {sess.run(w).item():.4f} (towards 3.0)")
+    print(f"event file                 = {writer.get_logdir()} ({ops} ops traced in step 20)")
+    print(f"                             view it with: tensorboard --logdir {logdir}")
+
+
 def session_overhead() -> None:
     x = tf.placeholder(tf.float32)
     y = tf.constant(2.0) * x + tf.constant(1.0)
@@ -78,6 +107,7 @@ def main() -> None:
         seed_strings,
         placeholder_broadcasting_and_reductions,
         control_dependencies_and_variables,
+        tensorboard_summaries,
         session_overhead,
     ):
         with tf.Graph().as_default():

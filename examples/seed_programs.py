@@ -114,6 +114,36 @@ def mlp_adam(tf, features, labels, w1, b1, w2, b2, steps=60):
     return {"losses": np.array(losses), **weights}
 
 
+def visualized_training(tf, logdir, features, labels, w1, b1, w2, b2, steps=20):
+    """The seed's TensorBoard recipe (001, 可视化): summary ops in the graph, `merge_all`,
+    `tf.summary.FileWriter(logdir, sess.graph)`, `add_summary(summary, i)` every step; the
+    training runs under `tf.profiler.experimental.start(logdir)` / `stop()`. Returns the
+    losses fetched along with the summaries."""
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    y = tf.placeholder(tf.int64, [None], name="y")
+    with tf.name_scope("hidden"):
+        hidden_w = tf.Variable(w1, name="kernel")
+        hidden = tf.nn.relu(tf.matmul(x, hidden_w) + tf.Variable(b1, name="bias"))
+        tf.summary.histogram("kernel", hidden_w)
+    logits = tf.matmul(hidden, tf.Variable(w2)) + tf.Variable(b2)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    tf.summary.scalar("loss", loss)
+    train_op = tf.train.AdamOptimizer(learning_rate=0.01).minimize(loss)
+    merged = tf.summary.merge_all()
+    losses = []
+    tf.profiler.experimental.start(logdir)
+    with tf.Session() as sess:
+        writer = tf.summary.FileWriter(logdir, sess.graph)
+        sess.run(tf.global_variables_initializer())
+        for i in range(steps):
+            summary, _, value = sess.run([merged, train_op, loss], {x: features, y: labels})
+            writer.add_summary(summary, i)
+            losses.append(value)
+        writer.close()
+    tf.profiler.experimental.stop()
+    return np.array(losses)
+
+
 def dataset_demo(tf, features, labels, weights, batch_size=16, epochs=50):
     """The seed's Dataset demo (001: from_tensor_slices -> repeat -> batch -> one-shot
     iterator -> three tf.layers.dense -> Adam), with the layers' initial weights loaded

@@ -19,6 +19,7 @@ import ndflow as tf
 from ndflow.framework import op_builder
 from ndflow.framework import registry
 from ndflow.framework import tensor_util
+from ndflow.ops.summary import histogram_buckets
 from ndflow.proto import summary_pb2
 
 DBL_MAX = sys.float_info.max
@@ -472,3 +473,20 @@ def test_merge_all_filters_by_scope():
         tf.summary.scalar("lr", tf.constant(0.1))
     merged = tf.summary.merge_all(scope="train", name="t")
     assert [v.tag for v in parse(run(merged)).value] == ["train/lr"]
+
+
+def test_closed_form_bucket_index_is_the_binary_search_at_every_limit():
+    limits = histogram_buckets.LIMITS
+    inner = limits[1:-1]
+    rng = np.random.default_rng(11)
+    values = np.concatenate(
+        [
+            inner,
+            np.nextafter(inner, np.inf),
+            np.nextafter(inner, -np.inf),
+            [0.0, -0.0, DBL_MAX, -DBL_MAX, 5e-324, -5e-324, 1e-300, -1e300],
+            np.exp(rng.uniform(-80, 80, 20000)) * rng.choice([-1.0, 1.0], 20000),
+        ]
+    )
+    expected = np.minimum(np.searchsorted(limits, values, side="right"), len(limits) - 1)
+    np.testing.assert_array_equal(histogram_buckets.bucket_index(values), expected)

@@ -33,12 +33,41 @@ def _default_limits() -> np.ndarray:
 LIMITS = _default_limits()
 
 
+_POSITIVE = (len(LIMITS) - 3) // 2  # limits strictly between 0 and DBL_MAX
+_ZERO = _POSITIVE + 1  # where 0.0 sits in LIMITS
+_LOG_GROWTH = np.log(1.1)
+_LOG_SMALLEST = np.log(1e-12)
+
+
 def bucket_counts(values: np.ndarray) -> np.ndarray:
     """Counts per default bucket of finite float64 `values` (TF's `Histogram::Add`)."""
-    index = np.searchsorted(LIMITS, values, side="right")
+    return np.bincount(bucket_index(values), minlength=len(LIMITS)).astype(np.float64)
+
+
+def bucket_index(values: np.ndarray) -> np.ndarray:
+    """`searchsorted(LIMITS, values, side="right")`, from the limits' closed form
+    1e-12 * 1.1**k: a binary search per element is ~5x slower, and a histogram of every
+    weight at every step is what TensorBoard users write."""
+    with np.errstate(divide="ignore"):
+        steps = np.log(np.abs(values))
+    steps -= _LOG_SMALLEST
+    steps /= _LOG_GROWTH
+    np.floor(steps, out=steps)
+    # Positive limits at most |v| (log(0) = -inf clips to none), signed like v.
+    np.clip(steps, -1, _POSITIVE - 1, out=steps)
+    steps += 1
+    np.copysign(steps, values, out=steps)
+    index = steps.astype(np.intp)
+    index += _ZERO
+    index += values >= 0
+    # The estimate can be one bucket off where rounding meets a limit: settle it exactly.
     # DBL_MAX itself would land past the last bucket; TF's vector has no slot there.
-    np.minimum(index, len(LIMITS) - 1, out=index)
-    return np.bincount(index, minlength=len(LIMITS)).astype(np.float64)
+    last = len(LIMITS) - 1
+    np.clip(index, 1, last, out=index)
+    index -= values < np.take(LIMITS, index - 1)
+    index += values >= np.take(LIMITS, index)
+    np.clip(index, 1, last, out=index)
+    return index
 
 
 def _kept_buckets(counts: np.ndarray) -> np.ndarray:
