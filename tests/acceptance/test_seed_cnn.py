@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import ndflow as tf
+from ndflow.client import timeline
 
 FIXTURE = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "savedmodel_v1_cnn_small"
 CHECKPOINT = FIXTURE / "1" / "variables" / "variables"
@@ -113,3 +114,24 @@ def test_trains_with_adam_and_the_loss_decreases(graph):
             session.run(train, {**feed, training: True})
         after = session.run(loss, feed)
     assert np.isfinite(after) and after < before, (before, after)
+
+
+def test_a_traced_training_step_gives_a_chrome_trace_with_one_event_per_executed_op(graph):
+    image = tf.placeholder(tf.float32, [None, 64, 64, 3])
+    label = tf.placeholder(tf.float32, [None, 1])
+    loss = tf.losses.log_loss(label, seed_cnn(image, True))
+    train = tf.train.AdamOptimizer(1e-3).minimize(loss)
+    feed = {image: np.full((2, 64, 64, 3), 0.5, np.float32), label: [[0.0], [1.0]]}
+    metadata = tf.RunMetadata()
+    options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+    with tf.Session() as session:
+        session.run(tf.global_variables_initializer())
+        session.run(train, feed, options=options, run_metadata=metadata)
+    (device,) = metadata.step_stats.dev_stats
+    executed = sorted(stats.node_name for stats in device.node_stats)
+    trace = json.loads(timeline.Timeline(metadata.step_stats).generate_chrome_trace_format())
+    ops = [event for event in trace["traceEvents"] if event["ph"] == "X"]
+    assert sorted(event["args"]["name"] for event in ops) == executed
+    kinds = {event["name"] for event in ops}
+    assert {"Conv2D", "Conv2DBackpropFilter", "MaxPoolGrad", "ApplyAdam"} <= kinds
+    assert all(event["dur"] >= 0 and event["ts"] >= 0 for event in ops)
