@@ -59,9 +59,10 @@ def _build(lib, export_dir, vocab_file):
     ids = lib.identity(table.lookup(words), name="ids")
     counter = lib.Variable(0.0, name="counter", collections=[lib.GraphKeys.LOCAL_VARIABLES])
     lib.identity(counter, name="counter_value")  # a ref or a resource variable's value
-    main_op = lib.group(
-        lib.saved_model.main_op.main_op(), lib.assign(counter, 42.0), name="main_op"
-    )
+    # The assignment must follow main_op()'s local-variable initializer, which also writes
+    # `counter`: in one group the two race in TF's parallel executor.
+    with lib.control_dependencies([lib.saved_model.main_op.main_op()]):
+        main_op = lib.group(lib.assign(counter, 42.0), name="main_op")
     signatures = {
         "serving_default": lib.saved_model.predict_signature_def({"x": x}, {"y": y}),
         "lookup": lib.saved_model.predict_signature_def({"words": words}, {"ids": ids}),
