@@ -1,5 +1,6 @@
 """`tf.train`: re-exports only (optimizers, savers and the rest join with later issues)."""
 
+from ndflow.api import train_queue_runner as _queue_runner_namespace
 from ndflow.framework import graph_def as _graph_def
 from ndflow.proto import example_pb2 as _example_pb2
 from ndflow.proto import feature_pb2 as _feature_pb2
@@ -9,6 +10,7 @@ from ndflow.train import adagrad as _adagrad
 from ndflow.train import adam as _adam
 from ndflow.train import checkpoint_state as _checkpoint_state
 from ndflow.train import checkpoint_utils as _checkpoint_utils
+from ndflow.train import coordinator as _coordinator
 from ndflow.train import ftrl as _ftrl
 from ndflow.train import gradient_descent as _gradient_descent
 from ndflow.train import learning_rate_decay as _learning_rate_decay
@@ -16,12 +18,21 @@ from ndflow.train import momentum as _momentum
 from ndflow.train import optimizer as _optimizer
 from ndflow.train import proximal_adagrad as _proximal_adagrad
 from ndflow.train import proximal_gradient_descent as _proximal_gradient_descent
+from ndflow.train import queue_runner as _queue_runner
 from ndflow.train import rmsprop as _rmsprop
 from ndflow.train import saver as _saver
 from ndflow.train import training_util as _training_util
 
 write_graph = _graph_def.write_graph
 summary_iterator = _summary_iterator.summary_iterator
+
+# --- threads and queue runners (issue 9)
+Coordinator = _coordinator.Coordinator
+LooperThread = _coordinator.LooperThread
+QueueRunner = _queue_runner.QueueRunner
+add_queue_runner = _queue_runner.add_queue_runner
+start_queue_runners = _queue_runner.start_queue_runners
+queue_runner = _queue_runner_namespace
 
 # --- tf.train.Example protos (ndflow/proto)
 BytesList = _feature_pb2.BytesList

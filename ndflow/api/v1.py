@@ -21,6 +21,7 @@ from ndflow.api import math as math
 from ndflow.api import nn as nn
 from ndflow.api import profiler as profiler
 from ndflow.api import python_io as python_io
+from ndflow.api import queue as queue
 from ndflow.api import random as random
 from ndflow.api import saved_model as saved_model
 from ndflow.api import sparse as sparse
@@ -51,6 +52,7 @@ from ndflow.ops import linalg as _linalg
 from ndflow.ops import lookup as _lookup
 from ndflow.ops import math as _math
 from ndflow.ops import parsing as _parsing
+from ndflow.ops import queue as _queue
 from ndflow.ops import random as _random
 from ndflow.ops import script as _script
 from ndflow.ops import sparse as _sparse
@@ -120,6 +122,13 @@ convert_to_tensor = _op_builder.convert_to_tensor
 register_tensor_conversion_function = _op_builder.register_tensor_conversion_function
 make_tensor_proto = _tensor_util.make_tensor_proto
 make_ndarray = _tensor_util.make_ndarray
+
+# --- queues (ndflow/ops/queue)
+QueueBase = _queue.QueueBase
+FIFOQueue = _queue.FIFOQueue
+PaddingFIFOQueue = _queue.PaddingFIFOQueue
+PriorityQueue = _queue.PriorityQueue
+RandomShuffleQueue = _queue.RandomShuffleQueue
 
 # --- runtime
 Session = _session.Session

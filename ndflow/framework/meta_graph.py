@@ -5,15 +5,14 @@
 
 Collections are stored with TF's CollectionDef kinds: items whose collection registered
 proto functions (variables -> VariableDef, savers -> SaverDef, queue runners ->
-QueueRunnerDef) become serialized protos in a bytes_list; other items by the kind of the
-first one: strings -> bytes_list, ints -> int64_list, floats -> float_list, Any protos ->
+QueueRunnerDef, each registered by the module that defines the class, such as
+train/queue_runner.py) become serialized protos in a bytes_list; other items by the kind of
+the first one: strings -> bytes_list, ints -> int64_list, floats -> float_list, Any protos ->
 any_list, and graph elements -> node_list (their names). A collection that cannot be
 serialized is skipped with a logged warning, as in TF.
 
 ndflow's control flow is functional (If/While ops with function bodies), so there are no
 legacy `cond_context` / `while_context` objects: those collections are not restored.
-ndflow has no `tf.train.QueueRunner` yet: the `queue_runners` collection carries
-QueueRunnerDef protos (names re-scoped on import and export) instead of QueueRunner objects.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from ndflow.proto import graph_debug_info_pb2
 from ndflow.proto import graph_pb2
 from ndflow.proto import meta_graph_pb2
 from ndflow.proto import op_def_pb2
-from ndflow.proto import queue_runner_pb2
 from ndflow.proto import saver_pb2
 
 GraphKeys = graph_lib.GraphKeys
@@ -741,41 +739,3 @@ def copy_scoped_meta_graph(from_scope, to_scope, from_graph=None, to_graph=None)
         )
     meta_graph_def, _ = export_scoped_meta_graph(export_scope=from_scope, graph=from_graph)
     return import_scoped_meta_graph(meta_graph_def, graph=to_graph, import_scope=to_scope)
-
-
-# ---------------------------------------------------------------------- queue runners
-
-
-def _queue_runner_def_to_proto(queue_runner_def, export_scope=None):
-    """A QueueRunnerDef (held as-is in the collection) with `export_scope` stripped; None
-    when its queue is outside the scope (TF's QueueRunner.to_proto)."""
-    if export_scope is not None and not queue_runner_def.queue_name.startswith(export_scope):
-        return None
-    return _rescoped_queue_runner_def(queue_runner_def, strip_name_scope, export_scope)
-
-
-def _queue_runner_def_from_proto(queue_runner_def, import_scope=None):
-    return _rescoped_queue_runner_def(queue_runner_def, prepend_name_scope, import_scope)
-
-
-def _rescoped_queue_runner_def(queue_runner_def, rename, scope):
-    proto = queue_runner_pb2.QueueRunnerDef()
-    proto.CopyFrom(queue_runner_def)
-    proto.queue_name = rename(queue_runner_def.queue_name, scope)
-    del proto.enqueue_op_name[:]
-    proto.enqueue_op_name.extend(rename(n, scope) for n in queue_runner_def.enqueue_op_name)
-    if queue_runner_def.close_op_name:
-        proto.close_op_name = rename(queue_runner_def.close_op_name, scope)
-    if queue_runner_def.cancel_op_name:
-        proto.cancel_op_name = rename(queue_runner_def.cancel_op_name, scope)
-    return proto
-
-
-# Until ndflow has tf.train.QueueRunner (which would register itself here), queue runners
-# travel as QueueRunnerDef protos.
-proto_functions.register_proto_function(
-    GraphKeys.QUEUE_RUNNERS,
-    proto_type=queue_runner_pb2.QueueRunnerDef,
-    to_proto=_queue_runner_def_to_proto,
-    from_proto=_queue_runner_def_from_proto,
-)

@@ -18,6 +18,8 @@ class ResourceMgr:
     def __init__(self):
         self._lock = threading.Lock()
         self._resources: dict[tuple, object] = {}
+        # True once the Session closed: resource ops still running must not create more.
+        self.closed = False
 
     def lookup(self, kind: str, container: str, name: str):
         """The resource, or `NotFoundError` naming it."""
@@ -77,6 +79,16 @@ class ResourceMgr:
             dropped = [self._resources.pop(k) for k in keys]
         for resource in dropped:
             _close(resource)
+
+    def close(self) -> None:
+        """Session teardown: cancels what blocks on a resource (a resource's `cancel()`,
+        e.g. a queue's blocked dequeues get CancelledError), then drops everything."""
+        self.closed = True
+        for resource in list(self._resources.values()):
+            cancel = getattr(resource, "cancel", None)
+            if callable(cancel):
+                cancel()
+        self.cleanup()
 
     def items(self, kind: str | None = None) -> list:
         """(container, name, resource) triples, optionally of one kind."""

@@ -316,7 +316,7 @@ class BaseSession:
         if self._closed:
             return
         self._closed = True
-        self._resources.cleanup()
+        self._resources.close()
         self._plans = {}
 
     def as_default(self):

@@ -34,6 +34,7 @@ NAMESPACES = (
     "graph_util",
     "summary",
     "profiler",
+    "queue",
 )
 
 
@@ -48,6 +49,7 @@ NESTED_NAMESPACES = (
     "saved_model.signature_def_utils",
     "saved_model.tag_constants",
     "saved_model.utils",
+    "train.queue_runner",
 )
 
 

@@ -16,9 +16,9 @@ import ndflow as tf
 from ndflow.framework import meta_graph
 from ndflow.proto import graph_pb2
 from ndflow.proto import meta_graph_pb2
-from ndflow.proto import queue_runner_pb2
 from ndflow.proto import saver_pb2
 from ndflow.proto import variable_pb2
+from ndflow.train import queue_runner
 
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 GraphKeys = tf.GraphKeys
@@ -53,9 +53,14 @@ def _model():
     packed = any_pb2.Any()
     packed.Pack(saver_pb2.SaverDef(filename_tensor_name="f:0"))
     tf.add_to_collection("anys", packed)
-    tf.add_to_collection(
-        GraphKeys.QUEUE_RUNNERS,
-        queue_runner_pb2.QueueRunnerDef(queue_name="queue", enqueue_op_name=["enqueue"]),
+    # A QueueRunner over stand-in ops: only their names travel in the QueueRunnerDef.
+    queue_runner.add_queue_runner(
+        queue_runner.QueueRunner(
+            tf.no_op(name="queue"),
+            [tf.no_op(name="enqueue")],
+            close_op=tf.no_op(name="close"),
+            cancel_op=tf.no_op(name="cancel"),
+        )
     )
     local = tf.Variable(
         0,
@@ -225,7 +230,10 @@ def test_round_trip_restores_every_collection():
     assert get("strings") == [b"hello", b"\x00\xffbytes"]
     unpacked = saver_pb2.SaverDef()
     assert get("anys")[0].Unpack(unpacked) and unpacked.filename_tensor_name == "f:0"
-    assert get(GraphKeys.QUEUE_RUNNERS)[0].queue_name == "queue"
+    (runner,) = get(GraphKeys.QUEUE_RUNNERS)
+    assert isinstance(runner, queue_runner.QueueRunner)
+    assert runner.queue is graph.get_operation_by_name("queue")
+    assert runner.enqueue_ops == [graph.get_operation_by_name("enqueue")]
     del tensors
 
 
@@ -256,7 +264,9 @@ def test_import_scope_prefixes_ops_collections_and_variables():
     assert graph.get_collection(GraphKeys.TRAIN_OP)[0].name == "imported/GradientDescent"
     # TF prefixes the scope to text items of plain bytes collections too.
     assert graph.get_collection("strings") == ["imported/hello", b"\x00\xffbytes"]
-    assert graph.get_collection(GraphKeys.QUEUE_RUNNERS)[0].queue_name == "imported/queue"
+    (runner,) = graph.get_collection(GraphKeys.QUEUE_RUNNERS)
+    assert runner.name == "imported/queue"
+    assert runner.cancel_op is graph.get_operation_by_name("imported/cancel")
     assert graph.get_collection("ints") == [3, 7]
     with graph.as_default(), tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
