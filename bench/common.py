@@ -5,6 +5,7 @@ Benchmarks print numbers and the targets they are meant to meet; they never asse
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import statistics
@@ -29,6 +30,15 @@ def time_process(command: list[str], env: dict[str, str] | None = None) -> float
         stderr = result.stderr.decode(errors="replace").strip()
         raise RuntimeError(f"{' '.join(command)} exited {result.returncode}:\n{stderr}")
     return elapsed
+
+
+def run_json_worker(command: list[str]) -> dict:
+    """Runs a TensorFlow-side worker (`command`, in the TF environment) and returns the JSON
+    object on the last line of its output; raises with its stderr if it fails."""
+    result = subprocess.run(command, env=tf_env(), capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"TensorFlow worker failed ({result.returncode}):\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def median_time(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:

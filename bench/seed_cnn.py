@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -197,12 +196,7 @@ def run_backend(name: str, repeats: int, steps: int) -> dict:
 def run_tf_subprocess(tf_python: str, repeats: int, steps: int) -> dict:
     command = [tf_python, __file__, "--worker", "tensorflow"]
     command += ["--repeats", str(repeats), "--steps", str(steps)]
-    result = subprocess.run(
-        command, env=common.tf_env(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"TensorFlow worker failed ({result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return common.run_json_worker(command)
 
 
 def _ratios(ndflow: dict, tensorflow: dict | None) -> dict:

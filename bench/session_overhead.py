@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 
@@ -85,12 +84,7 @@ def run_backend(name: str, calls: int, repeats: int) -> dict:
 def run_tf_subprocess(tf_python: str, calls: int, repeats: int) -> dict:
     command = [tf_python, __file__, "--worker", "tensorflow"]
     command += ["--calls", str(calls), "--repeats", str(repeats)]
-    result = subprocess.run(
-        command, env=common.tf_env(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"TensorFlow worker failed ({result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return common.run_json_worker(command)
 
 
 def report(results: dict) -> None:

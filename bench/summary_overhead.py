@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -108,12 +107,7 @@ def run_backend(name: str, steps: int, warmup: int) -> dict:
 def run_tf_subprocess(tf_python: str, steps: int, warmup: int) -> dict:
     command = [tf_python, __file__, "--worker", "tensorflow"]
     command += ["--steps", str(steps), "--warmup", str(warmup)]
-    result = subprocess.run(
-        command, env=common.tf_env(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"TensorFlow worker failed ({result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return common.run_json_worker(command)
 
 
 def report(results: dict) -> None:

@@ -27,7 +27,6 @@ import argparse
 import hashlib
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -207,12 +206,7 @@ def run_tensorflow(path: str, batch_size: int, repeats: int, mode: str) -> dict:
 def run_tf_subprocess(tf_python: str, path: str, args, mode: str) -> dict:
     command = [tf_python, __file__, "--worker", mode, "--file", path]
     command += ["--batch", str(args.batch), "--repeats", str(args.repeats)]
-    result = subprocess.run(
-        command, env=common.tf_env(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"TensorFlow worker failed ({result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return common.run_json_worker(command)
 
 
 # ---------------------------------------------------------------------- report

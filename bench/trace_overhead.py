@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 
@@ -101,12 +100,7 @@ def run_backend(name: str, steps: int, warmup: int, batch: int) -> dict:
 def run_tf_subprocess(tf_python: str, steps: int, warmup: int, batch: int) -> dict:
     command = [tf_python, __file__, "--worker", "tensorflow", "--steps", str(steps)]
     command += ["--warmup", str(warmup), "--batch", str(batch)]
-    result = subprocess.run(
-        command, env=common.tf_env(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"TensorFlow worker failed ({result.returncode}):\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return common.run_json_worker(command)
 
 
 def report(results: dict) -> None:
