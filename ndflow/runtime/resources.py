@@ -84,7 +84,9 @@ class ResourceMgr:
         """Session teardown: cancels what blocks on a resource (a resource's `cancel()`,
         e.g. a queue's blocked dequeues get CancelledError), then drops everything."""
         self.closed = True
-        for resource in list(self._resources.values()):
+        with self._lock:
+            resources = list(self._resources.values())
+        for resource in resources:
             cancel = getattr(resource, "cancel", None)
             if callable(cancel):
                 cancel()
