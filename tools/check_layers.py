@@ -132,6 +132,7 @@ MODULE_ORDER = {
     ),
     "runtime": (
         "memory",
+        "blas_threads",
         "resources",
         "kernel_context",
         "rewrites",

@@ -14,6 +14,7 @@ import threading
 
 from ndflow.framework import errors
 from ndflow.framework import versions
+from ndflow.runtime import blas_threads
 from ndflow.serving import config
 from ndflow.serving import grpc_service
 from ndflow.serving import rest
@@ -53,9 +54,18 @@ def _wait_for_signal() -> None:
             signal.signal(sig, old)
 
 
+def _apply_intra_op_parallelism(options) -> None:
+    """`--tensorflow_intra_op_parallelism` (or `--tensorflow_session_parallelism`, which sets
+    both of TF's pools) caps the BLAS threads the kernels use; 0 leaves the default."""
+    threads = options.tensorflow_intra_op_parallelism or options.tensorflow_session_parallelism
+    if threads > 0:
+        blas_threads.set_threads(threads)
+
+
 def _start(options):
     """Builds and starts the core and front ends; returns them or raises OpError."""
     config.validate_options(options)
+    _apply_intra_op_parallelism(options)
     core = server_core.ServerCore(options)
     core.start()
     try:

@@ -27,6 +27,7 @@ from ndflow.framework import tensor_util
 from ndflow.proto import config_pb2
 from ndflow.proto import graph_pb2
 from ndflow.proto import types_pb2
+from ndflow.runtime import blas_threads
 from ndflow.runtime import executor
 from ndflow.runtime import functions
 from ndflow.runtime import kernel_context
@@ -265,6 +266,14 @@ def _shape_fits(dims, shape) -> bool:
 # ---------------------------------------------------------------------- sessions
 
 
+def _apply_intra_op_parallelism(config) -> None:
+    """`ConfigProto.intra_op_parallelism_threads` > 0 caps the BLAS threads process-wide (TF's
+    intra-op pool is process-wide too); 0, TF's "the system picks", leaves BLAS as it is."""
+    threads = getattr(config, "intra_op_parallelism_threads", 0)
+    if threads > 0:
+        blas_threads.set_threads(threads)
+
+
 class BaseSession:
     """The shared machinery of Session and InteractiveSession."""
 
@@ -275,6 +284,7 @@ class BaseSession:
             raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}")
         self._graph = graph
         memory.tune_allocator()
+        _apply_intra_op_parallelism(config)
         self._target = target if isinstance(target, str) else target.decode()
         self._config = config
         self._resources = resources.ResourceMgr()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ndflow.cli import main as ndflow_main
 from ndflow.cli import model_server
+from ndflow.runtime import blas_threads
+from ndflow.serving import config
 
 
 def test_unknown_flag_exits_2_with_usage(capsys):
@@ -29,3 +33,15 @@ def test_bad_config_file_fails_startup(tmp_path, capsys):
     assert model_server.main([f"--model_config_file={path}"]) == 255
     err = capsys.readouterr().err
     assert "Error parsing text-format tensorflow.serving.ModelServerConfig: 1:" in err
+
+
+def test_intra_op_parallelism_flag_caps_blas_threads():
+    before = blas_threads.get_threads()
+    if before is None:
+        pytest.skip("NumPy's BLAS here is not a known OpenBLAS")
+    try:
+        options = config.parse_flags(["--tensorflow_intra_op_parallelism=1", "--port=8500"])
+        model_server._apply_intra_op_parallelism(options)
+        assert blas_threads.get_threads() == 1
+    finally:
+        blas_threads.set_threads(before)
