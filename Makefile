@@ -26,7 +26,7 @@ help:
 	@echo "make test         lint, layer check, and the test suite (no TensorFlow)"
 	@echo "make lint         ruff check + ruff format --check + tools/check_layers.py"
 	@echo "make format       ruff format ."
-	@echo "make demo         run examples/demo.py"
+	@echo "make demo         the end-to-end demo: TFRecords, tf.data, Estimator, SavedModel, serving"
 	@echo "make conformance  tests marked conformance, in the TensorFlow oracle venv"
 	@echo "make goldens      regenerate tests/golden with real TensorFlow"
 	@echo "make bench        every benchmark in bench/, against TF in the same run"
@@ -76,8 +76,12 @@ linecount:
 
 # --- programs --------------------------------------------------------------------------------
 
+# The seed's story end to end (examples/demo.py). DEMO_ARGS=--quick is the reduced run CI
+# makes; once the oracle venv exists (make conformance / make bench), TensorFlow's timings are
+# shown next to ndflow's.
+DEMO_ARGS ?=
 demo: $(VENV)/.installed
-	$(PY) examples/demo.py
+	$(PY) -m examples.demo $(DEMO_ARGS) $(if $(wildcard $(TF_VENV)/.installed),--tf-python $(TF_PY))
 
 goldens: $(TF_VENV)/.installed
 	$(TF_PY) tools/make_goldens.py

@@ -2,7 +2,7 @@
 
 `ProgressBarHook` follows the global step. When `sys.stderr` is a terminal it draws a tqdm
 bar (global step, total when known, steps/s and the last loss); otherwise it logs (INFO,
-logger "ndflow") every N steps:
+logger "ndflow.train.progress", a child of "ndflow") every N steps:
 
     step 200/1000, 153.2 steps/sec, loss = 0.4213
 
@@ -22,7 +22,7 @@ from ndflow.train import basic_session_run_hooks as basic_hooks
 from ndflow.train import session_run_hook
 
 GraphKeys = graph_lib.GraphKeys
-_LOG = logging.getLogger("ndflow")
+_LOG = logging.getLogger("ndflow.train.progress")
 
 
 def total_loss_or_none():

@@ -1,0 +1,1 @@
+"""The seed documents' story, stage by stage, for examples/demo.py."""
