@@ -56,10 +56,15 @@ def _wait_for_signal() -> None:
 
 def _apply_intra_op_parallelism(options) -> None:
     """`--tensorflow_intra_op_parallelism` (or `--tensorflow_session_parallelism`, which sets
-    both of TF's pools) caps the BLAS threads the kernels use; 0 leaves the default."""
+    both of TF's pools) is the BLAS thread count of the kernels; 0, "the server picks", is 1.
+
+    The server's parallelism is its concurrent requests, each on its own thread: OpenBLAS's
+    threads on top of those stall whenever one loses its core (ndflow/runtime/
+    blas_threads.py). Serving the seed CNN on 2 cores with 32 gRPC clients, one BLAS thread
+    answered 2.3x the requests of two, and was faster with a single client too.
+    """
     threads = options.tensorflow_intra_op_parallelism or options.tensorflow_session_parallelism
-    if threads > 0:
-        blas_threads.set_threads(threads)
+    blas_threads.set_threads(threads if threads > 0 else 1)
 
 
 def _start(options):

@@ -35,13 +35,21 @@ def test_bad_config_file_fails_startup(tmp_path, capsys):
     assert "Error parsing text-format tensorflow.serving.ModelServerConfig: 1:" in err
 
 
-def test_intra_op_parallelism_flag_caps_blas_threads():
+@pytest.mark.parametrize(
+    ("flags", "threads"),
+    [
+        ([], 1),
+        (["--tensorflow_intra_op_parallelism=2"], 2),
+        (["--tensorflow_session_parallelism=3"], 3),
+    ],
+)
+def test_intra_op_parallelism_flag_sets_blas_threads(flags, threads):
     before = blas_threads.get_threads()
     if before is None:
         pytest.skip("NumPy's BLAS here is not a known OpenBLAS")
     try:
-        options = config.parse_flags(["--tensorflow_intra_op_parallelism=1", "--port=8500"])
+        options = config.parse_flags([*flags, "--port=8500"])
         model_server._apply_intra_op_parallelism(options)
-        assert blas_threads.get_threads() == 1
+        assert blas_threads.get_threads() == threads
     finally:
         blas_threads.set_threads(before)

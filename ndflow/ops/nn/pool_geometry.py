@@ -148,6 +148,10 @@ class Window:
         """The input-shaped part of a padded-shape array."""
         return padded[tuple(slice(b, b + n) for n, (b, _) in zip(self.in_shape, self.pads))]
 
+    def overlaps(self) -> bool:
+        """Whether an input cell can lie in more than one window (a stride below the size)."""
+        return any(k > s for k, s in zip(self.ksize, self.strides))
+
     def taps(self):
         """(offsets, slices) per window offset, in window order (row-major over the axes):
         `padded[slices]` holds that cell of every window, shaped like the output."""

@@ -134,6 +134,8 @@ def first_equal(x: np.ndarray, target: np.ndarray, window):
 
 def routed_grad(grad: np.ndarray, index: np.ndarray, window) -> np.ndarray:
     """The input gradient when each window's gradient goes to its `index` tap."""
+    if not window.overlaps():
+        return _routed_disjoint(grad, index, window)
     part = np.empty_like(grad)
     hit = np.empty(index.shape, dtype=bool)
 
@@ -144,6 +146,18 @@ def routed_grad(grad: np.ndarray, index: np.ndarray, window) -> np.ndarray:
         return part
 
     return scatter(window, routed, grad.dtype)
+
+
+def _routed_disjoint(grad: np.ndarray, index: np.ndarray, window) -> np.ndarray:
+    """routed_grad for windows that do not overlap (stride >= size, as in the common 2x2 / 2
+    pooling): each input cell gets at most one window's gradient, so every tap writes its
+    cells directly, with no per-tap temporary and no accumulation."""
+    total = np.zeros(window.padded_shape, dtype=grad.dtype)
+    hit = np.empty(index.shape, dtype=bool)
+    for tap, (_, slices) in enumerate(window.taps()):
+        np.equal(index, tap, out=hit)
+        np.copyto(total[slices], grad, where=hit)
+    return window.crop(total)
 
 
 def near_max_grad(x, out, grad, window) -> np.ndarray:
