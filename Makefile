@@ -29,7 +29,7 @@ help:
 	@echo "make demo         the end-to-end demo: TFRecords, tf.data, Estimator, SavedModel, serving"
 	@echo "make conformance  tests marked conformance, in the TensorFlow oracle venv"
 	@echo "make goldens      regenerate tests/golden with real TensorFlow"
-	@echo "make bench        every benchmark in bench/, against TF in the same run"
+	@echo "make bench        every benchmark in bench/, against TF; writes bench/RESULTS.md"
 	@echo "make linecount    code lines per package"
 	@echo "make clean        remove caches and build output (keeps the venvs)"
 	@echo "make distclean    clean, and remove .venv and .venv-tf"
@@ -87,18 +87,7 @@ goldens: $(TF_VENV)/.installed
 	$(TF_PY) tools/make_goldens.py
 
 bench: $(VENV)/.installed $(TF_VENV)/.installed
-	$(PY) bench/import_time.py --tf-python $(TF_PY)
-	$(PY) bench/session_overhead.py --tf-python $(TF_PY)
-	$(PY) bench/mlp_train.py --tf-python $(TF_PY)
-	$(PY) bench/tfrecord_parse.py --tf-python $(TF_PY)
-	$(PY) bench/seed_cnn.py --tf-python $(TF_PY)
-	$(PY) bench/data_map_parallel.py --tf-python $(TF_PY)
-	$(PY) bench/summary_overhead.py --tf-python $(TF_PY)
-	$(PY) bench/trace_overhead.py --tf-python $(TF_PY)
-	$(PY) bench/queue_pipeline.py --tf-python $(TF_PY)
-	$(PY) bench/savedmodel_cold_start.py --tf-python $(TF_PY)
-	$(PY) bench/serving_load.py --tf-python $(TF_PY)
-	$(PY) bench/feature_columns.py --tf-python $(TF_PY)
+	$(PY) bench/run_all.py --tf-python $(TF_PY)
 
 # --- cleaning --------------------------------------------------------------------------------
 

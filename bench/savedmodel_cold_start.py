@@ -7,9 +7,11 @@ first line of the process:
 - import (`import ndflow`, or `import tensorflow` for TF's `compat.v1` loader);
 - load (`Session(graph=Graph())` + `saved_model.loader.load(sess, ["serve"], dir)`);
 - first inference at batch 1 (`sess.run(prob, {image: x})`, x read from a .npy);
-cold start = their sum; then the steady-state latency at batch 1 (median of `--calls` runs
-after the first). Reported: medians over the processes. TensorFlow runs under `--tf-python`
-on the same SavedModel directory; the two outputs are compared as a check.
+cold start = their sum; the peak resident set size so far (`ru_maxrss`) right after that first
+inference, the memory it takes to serve the model; then the steady-state latency at batch 1
+(median of `--calls` runs after the first). Reported: medians over the processes. TensorFlow
+runs under `--tf-python` on the same SavedModel directory; the two outputs are compared as a
+check.
 
 Targets (printed, never asserted): ndflow cold start <= 0.1x TensorFlow's and < 0.3 s;
 steady-state latency ndflow/TF <= 1.0. The workers run without PYTHONDONTWRITEBYTECODE, after
@@ -60,6 +62,8 @@ feed = {signature.inputs["image"].name: np.load(image_path, allow_pickle=False)}
 fetch = signature.outputs["prob"].name
 prob = sess.run(fetch, feed)
 answered = time.perf_counter()
+import resource
+peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 latencies = []
 for _ in range(calls):
     t = time.perf_counter()
@@ -72,6 +76,7 @@ print(json.dumps({
     "first_inference_s": answered - loaded,
     "cold_start_s": answered - start,
     "steady_ms": sorted(latencies)[len(latencies) // 2] * 1e3,
+    "peak_rss_mib": peak_rss_kib / 1024,
     "prob": prob.reshape(-1).tolist(),
 }))
 """
@@ -114,7 +119,7 @@ def run_worker(python: str, backend: str, export_dir: str, image: str, calls: in
 def measure(python: str, backend: str, export_dir: str, image: str, runs: int, calls: int):
     run_worker(python, backend, export_dir, image, 1)  # warm the file and bytecode caches
     samples = [run_worker(python, backend, export_dir, image, calls) for _ in range(runs)]
-    keys = ("import_s", "load_s", "first_inference_s", "cold_start_s", "steady_ms")
+    keys = ("import_s", "load_s", "first_inference_s", "cold_start_s", "steady_ms", "peak_rss_mib")
     result = {key: statistics.median(s[key] for s in samples) for key in keys}
     result.update(backend=backend, version=common.python_version(python), runs=runs)
     result["prob"] = samples[0]["prob"]
@@ -123,10 +128,11 @@ def measure(python: str, backend: str, export_dir: str, image: str, runs: int, c
 
 def report(results: dict) -> None:
     header = ["backend", "python", "import s", "load s", "1st run s", "cold start s", "steady ms"]
+    header.append("peak RSS MiB")
     rows = [
         [r["backend"], r["version"]]
         + [f"{r[k]:.3f}" for k in ("import_s", "load_s", "first_inference_s", "cold_start_s")]
-        + [f"{r['steady_ms']:.1f}"]
+        + [f"{r['steady_ms']:.1f}", f"{r['peak_rss_mib']:.0f}"]
         for r in (results["ndflow"], results["tensorflow"])
         if r is not None
     ]
@@ -147,6 +153,7 @@ def report(results: dict) -> None:
         f"target: cold start ndflow/TF <= {TARGET_COLD_RATIO}x: {ratios['cold_start']:.3f}x  "
         f"[{cold_ok}]"
     )
+    print(f"peak RSS after load + first inference ndflow/TF: {ratios['peak_rss']:.2f}x")
     steady_ok = common.verdict(ratios["steady"] <= TARGET_STEADY_RATIO)
     print(
         f"target: steady-state latency ndflow/TF <= {TARGET_STEADY_RATIO}x: "
@@ -178,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         ratios = {
             "cold_start": common.ratio(ndflow["cold_start_s"], tensorflow["cold_start_s"]),
             "steady": common.ratio(ndflow["steady_ms"], tensorflow["steady_ms"]),
+            "peak_rss": common.ratio(ndflow["peak_rss_mib"], tensorflow["peak_rss_mib"]),
             "max_output_difference": float(
                 np.max(np.abs(np.subtract(ndflow["prob"], tensorflow["prob"])))
             ),
