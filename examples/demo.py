@@ -289,10 +289,9 @@ def compare_timings(paths: Paths, export_dir, settings: Settings, tf_python) -> 
             answers[backend] = row["answer"][0][0]
         check_agreement(answers, title)
     rows.update(timing.SEED_FIGURES)
-    say(
-        f"medians of {settings.timing_runs} fresh processes; "
-        f"{settings.timing_calls} batch-1 inferences each after the first"
-    )
+    runs = settings.timing_runs
+    processes = "one fresh process" if runs == 1 else f"medians of {runs} fresh processes"
+    say(f"{processes} per row; {settings.timing_calls} batch-1 inferences after the first")
     for line in timing.table(rows):
         say(line)
     if not tf_python:
