@@ -99,5 +99,6 @@ def _loaded_libraries() -> list[str]:
             lines = maps.read().splitlines()
     except OSError:
         return []
-    paths = {line.split(maxsplit=5)[5] for line in lines if len(line.split(maxsplit=5)) == 6}
-    return sorted(path for path in paths if ".so" in path)
+    # A maps line: address, permissions, offset, device, inode, then the path if any.
+    fields = (line.split(maxsplit=5) for line in lines)
+    return sorted({parts[5] for parts in fields if len(parts) == 6 and ".so" in parts[5]})

@@ -115,6 +115,23 @@ def _ratio(tp, other, name):
     return math.where(math.greater(tp + other, 0), math.divide(tp, tp + other), 0, name)
 
 
+def _true_positive_ratio(names, other_counter, inputs, collections):
+    """precision and recall: tp / (tp + other) in variable scope (name, default name)
+    `names`, where `other` is counted by `other_counter` (false_positives or
+    false_negatives)."""
+    name, default_name = names
+    labels, predictions, weights = inputs
+    metrics_collections, updates_collections = collections
+    with vs.variable_scope(name, default_name, (predictions, labels, weights)):
+        predictions, labels, weights = _as_bools(labels, predictions, weights)
+        true_p, true_p_update = true_positives(labels, predictions, weights)
+        other, other_update = other_counter(labels, predictions, weights)
+        value = variables.add_to_collections(metrics_collections, _ratio(true_p, other, "value"))
+        update_op = _ratio(true_p_update, other_update, "update_op")
+        variables.add_to_collections(updates_collections, update_op)
+        return value, update_op
+
+
 def precision(
     labels,
     predictions,
@@ -143,14 +160,9 @@ def precision(
 
     >>> value, update = precision([1, 0, 1], [1, 1, 1])  # after update: 0.6667
     """
-    with vs.variable_scope(name, "precision", (predictions, labels, weights)):
-        predictions, labels, weights = _as_bools(labels, predictions, weights)
-        true_p, true_p_update = true_positives(labels, predictions, weights)
-        false_p, false_p_update = false_positives(labels, predictions, weights)
-        value = variables.add_to_collections(metrics_collections, _ratio(true_p, false_p, "value"))
-        update_op = _ratio(true_p_update, false_p_update, "update_op")
-        variables.add_to_collections(updates_collections, update_op)
-        return value, update_op
+    collections = (metrics_collections, updates_collections)
+    inputs = (labels, predictions, weights)
+    return _true_positive_ratio((name, "precision"), false_positives, inputs, collections)
 
 
 def recall(
@@ -181,11 +193,6 @@ def recall(
 
     >>> value, update = recall([1, 0, 1], [1, 1, 0])  # after update: 0.5
     """
-    with vs.variable_scope(name, "recall", (predictions, labels, weights)):
-        predictions, labels, weights = _as_bools(labels, predictions, weights)
-        true_p, true_p_update = true_positives(labels, predictions, weights)
-        false_n, false_n_update = false_negatives(labels, predictions, weights)
-        value = variables.add_to_collections(metrics_collections, _ratio(true_p, false_n, "value"))
-        update_op = _ratio(true_p_update, false_n_update, "update_op")
-        variables.add_to_collections(updates_collections, update_op)
-        return value, update_op
+    collections = (metrics_collections, updates_collections)
+    inputs = (labels, predictions, weights)
+    return _true_positive_ratio((name, "recall"), false_negatives, inputs, collections)
